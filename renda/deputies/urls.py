@@ -1,0 +1,12 @@
+from django.urls import path
+
+from renda.deputies import views
+
+app_name = "deputies"
+urlpatterns = [
+    path("", views.deputy_list, name="list"),
+    path("<int:pk>/", views.deputy_detail, name="detail"),
+    path("of-unit/<int:pk>/", views.of_unit, name="of_unit"),
+    path("of-station/<int:pk>/", views.of_station, name="of_station"),
+    path("of-grid/<int:pk>/", views.of_grid, name="of_grid"),
+]

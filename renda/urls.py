@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "人大履职服务平台 · 系统管理"
+admin.site.site_title = "系统管理"
+admin.site.index_title = "基础数据维护"
+
+urlpatterns = [
+    path("", include("renda.workbench.urls")),
+    path("accounts/", include("renda.accounts.urls")),
+    path("org/", include("renda.org.urls")),
+    path("deputies/", include("renda.deputies.urls")),
+    path("calendar/", include("renda.workcal.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,20 @@
+from django.http import HttpRequest
+
+from renda.org.models import Installation
+from renda.org.roles import Role
+from renda.org.scope import scope_for
+from renda.workbench.nav import nav_for
+
+
+def shell(request: HttpRequest) -> dict:
+    """What every page's frame shows: the installation, the user's unit, scope and menu."""
+    context = {"installation": Installation.objects.order_by("pk").first()}
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        scope = scope_for(user)
+        context.update(
+            scope=scope,
+            nav_items=nav_for(scope, is_staff_user=bool(scope.perms)),
+            role_labels=[Role(role).label for role in scope.roles],
+        )
+    return context

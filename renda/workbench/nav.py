@@ -1,0 +1,45 @@
+"""The workbench's navigation: one entry per page, shown to the roles whose permissions
+reach it. Later apps add their entries here."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from renda.org.roles import Perm
+from renda.org.scope import Scope
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    icon: str
+    perm: Perm | None = None
+    section: str = ""
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+NAV: tuple[NavItem, ...] = (
+    NavItem("工作台", "workbench:home", "house"),
+    NavItem("组织机构", "org:units", "diagram-3", Perm.ORG_VIEW, "组织"),
+    NavItem("联络站", "org:stations", "building", Perm.ORG_VIEW, "组织"),
+    NavItem("网格", "org:grids", "grid-3x3", Perm.ORG_VIEW, "组织"),
+    NavItem("代表名册", "deputies:list", "people", Perm.DEPUTIES_VIEW, "代表"),
+    NavItem("工作日历", "workcal:year", "calendar3", None, "系统"),
+    NavItem("系统管理", "admin:index", "gear", Perm.ADMIN_SITE, "系统"),
+)
+
+
+def nav_for(scope: Scope, *, is_staff_user: bool) -> list[NavItem]:
+    items = []
+    for item in NAV:
+        if item.perm is None:
+            if item.section == "系统" and not is_staff_user:
+                continue
+            items.append(item)
+        elif scope.can(item.perm):
+            items.append(item)
+    return items
