@@ -81,6 +81,13 @@ def unit_children_for_user(user, unit: OrgUnit | None) -> QuerySet[OrgUnit]:
     return qs.annotate(member_count=Count("memberships", distinct=True)).order_by("path")
 
 
+def unit_ancestors_for_user(user, unit: OrgUnit) -> QuerySet[OrgUnit]:
+    """The visible units above `unit`, top first: the breadcrumbs of a unit page."""
+    step = OrgUnit.steplen
+    paths = [unit.path[:end] for end in range(step, len(unit.path), step)]
+    return units_for_user(user).filter(path__in=paths).order_by("path")
+
+
 def station_children_for_user(user, station: Station | None) -> QuerySet[Station]:
     visible = stations_for_user(user)
     if station is None:

@@ -30,9 +30,7 @@ def unit_detail(request, pk: int):
         "org/unit_detail.html",
         {
             "unit": unit,
-            "ancestors": selectors.units_for_user(request.user).filter(
-                pk__in=[a.pk for a in unit.get_ancestors()]
-            ),
+            "ancestors": selectors.unit_ancestors_for_user(request.user, unit),
             "children": children,
             "stations": stations,
         },

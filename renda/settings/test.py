@@ -21,3 +21,6 @@ SECURE_HSTS_SECONDS = 0
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 AXES_FAILURE_LIMIT = 5
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+# Static files straight from the app folders, so live-server browser tests get CSS and JS.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
