@@ -1,7 +1,9 @@
 """Reads of the organisation, always through the reader's data scope."""
 
+from collections import Counter
+
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from renda.org.models import Grid, OrgUnit, Region, Station
@@ -71,14 +73,10 @@ def org_counts_for_user(user) -> dict[str, int]:
     }
 
 
-def unit_children_for_user(user, unit: OrgUnit | None) -> QuerySet[OrgUnit]:
-    """The units one level below `unit` (or the top visible ones), with child counts."""
-    visible = units_for_user(user)
-    if unit is None:
-        qs = _tops(visible)
-    else:
-        qs = visible.filter(path__startswith=unit.path, depth=unit.depth + 1)
-    return qs.annotate(member_count=Count("memberships", distinct=True)).order_by("path")
+def unit_children_for_user(user, unit: OrgUnit | None) -> list[OrgUnit]:
+    """The visible units one level below `unit` (or the tops of the user's part of the tree),
+    each with `visible_children`: how many of its children the user may open."""
+    return _tree_level(units_for_user(user), unit)
 
 
 def unit_ancestors_for_user(user, unit: OrgUnit) -> QuerySet[OrgUnit]:
@@ -88,17 +86,23 @@ def unit_ancestors_for_user(user, unit: OrgUnit) -> QuerySet[OrgUnit]:
     return units_for_user(user).filter(path__in=paths).order_by("path")
 
 
-def station_children_for_user(user, station: Station | None) -> QuerySet[Station]:
-    visible = stations_for_user(user)
-    if station is None:
-        return _tops(visible).order_by("path")
-    return visible.filter(path__startswith=station.path, depth=station.depth + 1).order_by("path")
+def station_children_for_user(user, station: Station | None) -> list[Station]:
+    return _tree_level(stations_for_user(user), station)
 
 
-def _tops(visible: QuerySet):
-    """Visible nodes whose parent is not visible: the roots of the user's part of a tree."""
-    paths = list(visible.values_list("path", flat=True))
-    steplen = visible.model.steplen
-    path_set = set(paths)
-    tops = [p for p in paths if p[:-steplen] not in path_set]
-    return visible.filter(path__in=tops)
+def _tree_level(visible: QuerySet, parent) -> list:
+    """One level of a scoped tree. Without a parent, the visible nodes whose parent is not
+    visible: the roots of the user's part of the tree. Child counts come from the same set of
+    visible paths, so a node never offers to open children the user cannot see."""
+    step = visible.model.steplen
+    paths = set(visible.values_list("path", flat=True))
+    if parent is None:
+        level = {p for p in paths if p[:-step] not in paths}
+    else:
+        depth_len = len(parent.path) + step
+        level = {p for p in paths if len(p) == depth_len and p.startswith(parent.path)}
+    counts = Counter(p[:-step] for p in paths if p[:-step] in level)
+    nodes = list(visible.filter(path__in=level).order_by("path"))
+    for node in nodes:
+        node.visible_children = counts[node.path]
+    return nodes
