@@ -1,6 +1,6 @@
 from django.urls import path
 
-from renda.deputies import views
+from renda.deputies import transfer_views, views
 
 app_name = "deputies"
 urlpatterns = [
@@ -9,4 +9,8 @@ urlpatterns = [
     path("of-unit/<int:pk>/", views.of_unit, name="of_unit"),
     path("of-station/<int:pk>/", views.of_station, name="of_station"),
     path("of-grid/<int:pk>/", views.of_grid, name="of_grid"),
+]
+urlpatterns += [
+    path("transfer/export/", transfer_views.transfer_export, name="transfer_export"),
+    path("transfer/import/", transfer_views.transfer_import, name="transfer_import"),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from renda.org import views
+from renda.org import transfer_views, views
 
 app_name = "org"
 urlpatterns = [
@@ -12,4 +12,8 @@ urlpatterns = [
     path("stations/<int:pk>/children/", views.station_children, name="station_children"),
     path("grids/", views.grids, name="grids"),
     path("grids/<int:pk>/", views.grid_detail, name="grid"),
+]
+urlpatterns += [
+    path("transfer/", transfer_views.transfer_page, name="transfer"),
+    path("transfer/export/<slug:kind>/", transfer_views.transfer_export, name="transfer_export"),
 ]

@@ -1,6 +1,5 @@
 """The data scope of every role over the organisation."""
 
-from renda.deputies.selectors import deputies_for_user
 from renda.org.selectors import grids_for_user, stations_for_user, units_for_user
 
 
@@ -16,7 +15,6 @@ def test_it_gives_town_clerk_their_town_only(personas):
         "湖滨社区代表联络点",
     }
     assert names(grids_for_user(personas.town_clerk)) == {"湖滨第一网格"}
-    assert names(deputies_for_user(personas.town_clerk)) == {"张代表"}
 
 
 def test_it_hides_town_clerks_town_from_other_town_clerk(personas):
@@ -24,7 +22,6 @@ def test_it_hides_town_clerks_town_from_other_town_clerk(personas):
     assert not units_for_user(other).filter(region__path__startswith=personas.regions["town"].path)
     assert names(stations_for_user(other)) == {"西山镇代表联络站"}
     assert names(grids_for_user(other)) == {"西山第一网格"}
-    assert names(deputies_for_user(other)) == {"王西山"}
 
 
 def test_it_gives_county_clerk_the_county_and_its_towns(personas):
@@ -32,13 +29,11 @@ def test_it_gives_county_clerk_the_county_and_its_towns(personas):
     assert {"东湖区人大常委会", "东湖街道人大工委", "东湖街道办事处"} <= units
     assert "西山镇人民政府" not in units
     assert "示例市人大常委会" not in units
-    assert names(deputies_for_user(personas.county_clerk)) == {"张代表"}
 
 
 def test_it_gives_city_clerk_and_admin_everything(personas):
     for user in (personas.city_clerk, personas.admin):
         assert units_for_user(user).count() == 10
-        assert deputies_for_user(user).count() == 3
 
 
 def test_it_gives_station_clerk_their_station_subtree(personas):
@@ -46,14 +41,8 @@ def test_it_gives_station_clerk_their_station_subtree(personas):
         "东湖街道代表联络站",
         "湖滨社区代表联络点",
     }
-    assert names(deputies_for_user(personas.station_clerk)) == {"张代表"}
 
 
 def test_it_gives_handler_their_own_unit(personas):
     assert names(units_for_user(personas.unit_handler)) == {"示例市住房和城乡建设局"}
     assert not stations_for_user(personas.unit_handler).exists()
-
-
-def test_it_gives_deputy_only_their_own_record(personas):
-    assert names(deputies_for_user(personas.deputy)) == {"张代表"}
-    assert not deputies_for_user(personas.citizen).exists()
