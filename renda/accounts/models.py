@@ -1,3 +1,5 @@
+from auditlog.models import LogEntry
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
@@ -18,3 +20,35 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.full_name or self.username
+
+
+# The security logs (等保 2.0 安全审计) under Chinese names: proxies over the tables that
+# django-axes (logins, failures, lockouts) and django-auditlog (operations) keep.
+
+
+class LoginLog(AccessLog):
+    class Meta:
+        proxy = True
+        verbose_name = "登录日志"
+        verbose_name_plural = "登录日志"
+
+
+class LoginFailure(AccessFailureLog):
+    class Meta:
+        proxy = True
+        verbose_name = "登录失败记录"
+        verbose_name_plural = "登录失败记录"
+
+
+class Lockout(AccessAttempt):
+    class Meta:
+        proxy = True
+        verbose_name = "登录锁定"
+        verbose_name_plural = "登录锁定"
+
+
+class OperationLog(LogEntry):
+    class Meta:
+        proxy = True
+        verbose_name = "操作日志"
+        verbose_name_plural = "操作日志"
