@@ -14,8 +14,9 @@ trap 'rm -rf "$work"' EXIT
     "bootstrap-icons@$ICONS_VERSION" >/dev/null && for f in *.tgz; do mkdir "${f%.tgz}" && tar -xzf "$f" -C "${f%.tgz}"; done)
 rm -rf "$dest" && mkdir -p "$dest/htmx" "$dest/bootstrap" "$dest/bootstrap-icons/fonts"
 cp "$work"/htmx.org-*/package/dist/htmx.min.js "$dest/htmx/"
-cp "$work"/bootstrap-[0-9]*/package/dist/css/bootstrap.min.css "$dest/bootstrap/"
-cp "$work"/bootstrap-[0-9]*/package/dist/js/bootstrap.bundle.min.js "$dest/bootstrap/"
+# With their source maps: the production static storage checks every file a file refers to.
+cp "$work"/bootstrap-[0-9]*/package/dist/css/bootstrap.min.css{,.map} "$dest/bootstrap/"
+cp "$work"/bootstrap-[0-9]*/package/dist/js/bootstrap.bundle.min.js{,.map} "$dest/bootstrap/"
 cp "$work"/bootstrap-icons-*/package/font/bootstrap-icons.min.css "$dest/bootstrap-icons/"
 cp "$work"/bootstrap-icons-*/package/font/fonts/bootstrap-icons.woff2 "$dest/bootstrap-icons/fonts/"
 cat > "$dest/VERSIONS.txt" <<VERSIONS

@@ -51,3 +51,4 @@ def test_it_marks_demo_data_on_every_page(personas, client, login):
     client = login(personas.town_clerk)
     for url in ["/", "/org/", "/org/stations/", "/org/grids/", "/deputies/", "/calendar/"]:
         assert "演示数据" in client.get(url).text, url
+    assert "演示数据" in login(personas.admin).get("/admin/").text
