@@ -14,7 +14,7 @@ def shell(request: HttpRequest) -> dict:
         scope = scope_for(user)
         context.update(
             scope=scope,
-            nav_items=nav_for(scope, is_staff_user=bool(scope.perms)),
+            nav_items=nav_for(scope),
             role_labels=[Role(role).label for role in scope.roles],
         )
     return context

@@ -34,13 +34,5 @@ NAV: tuple[NavItem, ...] = (
 )
 
 
-def nav_for(scope: Scope, *, is_staff_user: bool) -> list[NavItem]:
-    items = []
-    for item in NAV:
-        if item.perm is None:
-            if item.section == "系统" and not is_staff_user:
-                continue
-            items.append(item)
-        elif scope.can(item.perm):
-            items.append(item)
-    return items
+def nav_for(scope: Scope) -> list[NavItem]:
+    return [item for item in NAV if item.perm is None or scope.can(item.perm)]

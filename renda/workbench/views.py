@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from renda.deputies.selectors import deputies_for_user
+from renda.deputies.selectors import deputies_for_user, deputies_with_seats
 from renda.org.roles import Perm
 from renda.org.scope import scope_for
 from renda.org.selectors import org_counts_for_user
@@ -14,17 +14,15 @@ def home(request):
     counts = org_counts_for_user(request.user) if scope.can(Perm.ORG_VIEW) else {}
     if scope.can(Perm.DEPUTIES_VIEW):
         counts["deputies"] = deputies_for_user(request.user).count()
-    own_deputy = deputies_for_user(request.user).filter(user=request.user).first()
+    own_deputy = (
+        deputies_with_seats(deputies_for_user(request.user)).filter(user=request.user).first()
+    )
     return render(
         request,
         "workbench/home.html",
         {
             "counts": counts,
             "own_deputy": own_deputy,
-            "shortcuts": [
-                item
-                for item in nav_for(scope, is_staff_user=bool(scope.perms))
-                if item.url_name != "workbench:home"
-            ],
+            "shortcuts": [item for item in nav_for(scope) if item.url_name != "workbench:home"],
         },
     )

@@ -41,3 +41,14 @@ def test_it_refuses_a_citizen(personas, login):
     client = login(personas.citizen)
     assert client.get("/org/stations/").status_code == 403
     assert client.get("/org/grids/").status_code == 403
+
+
+def test_it_lists_stations_and_grids_in_few_queries(personas, login, django_assert_max_num_queries):
+    client = login(personas.city_clerk)
+    # session, user, memberships, installation; the visible paths and the level's rows;
+    # the session's sliding expiry (savepoint, update, release).
+    with django_assert_max_num_queries(9):
+        client.get("/org/stations/")
+    # ... and for grids: towns for the filter, the count and the page instead of the tree.
+    with django_assert_max_num_queries(10):
+        client.get("/org/grids/")

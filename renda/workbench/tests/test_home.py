@@ -43,6 +43,7 @@ def test_it_gives_the_menu_by_role(personas, login):
 def test_it_shows_a_deputy_their_own_record(personas, login):
     response = login(personas.deputy).get("/")
     assert "我的代表信息" in response.text
+    assert "东湖区人大常委会第8届" in response.text
 
 
 def test_it_marks_demo_data_on_every_page(personas, client, login):
