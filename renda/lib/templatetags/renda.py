@@ -18,3 +18,13 @@ def id_number(value: str, show: bool) -> str:
     if not value:
         return ""
     return value if show else mask_id_number(value)
+
+
+@register.filter
+def bootstrap(field):
+    """Render a form field with Bootstrap's classes, marking it invalid when it has errors."""
+    input_type = getattr(field.field.widget, "input_type", "")
+    base = {"checkbox": "form-check-input", "radio": "form-check-input", "select": "form-select"}
+    base = base.get(input_type, "form-control")
+    css = f"{base} is-invalid" if field.errors else base
+    return field.as_widget(attrs={"class": css})

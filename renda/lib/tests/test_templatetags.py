@@ -1,0 +1,31 @@
+from django import forms
+
+from renda.lib.masking import mask_id_number, mask_name, mask_phone
+from renda.lib.templatetags.renda import bootstrap, phone
+
+
+class SampleForm(forms.Form):
+    name = forms.CharField(label="姓名")
+    kind = forms.ChoiceField(label="类别", choices=[("a", "甲")])
+    note = forms.CharField(label="备注", widget=forms.Textarea)
+    agree = forms.BooleanField(label="同意")
+
+
+def test_it_masks_personal_data():
+    assert mask_phone("13812345678") == "138****5678"
+    assert mask_id_number("330102199001011234") == "3301**********1234"
+    assert mask_name("张三丰") == "张**"
+
+
+def test_it_shows_the_phone_only_when_allowed():
+    assert phone("13812345678", True) == "13812345678"
+    assert phone("13812345678", False) == "138****5678"
+    assert phone("", False) == ""
+
+
+def test_it_styles_every_kind_of_field():
+    form = SampleForm(data={})
+    assert 'class="form-control is-invalid"' in bootstrap(form["name"])
+    assert 'class="form-select' in bootstrap(form["kind"])
+    assert "form-control" in bootstrap(form["note"])
+    assert "form-check-input" in bootstrap(form["agree"])
