@@ -75,8 +75,12 @@ class Grant:
                 parts += [Q(**{f"{_path(s)}__startswith": self.station.path}) for s in station]
         elif scope == DataScope.UNIT_ONLY:
             assert self.unit is not None
-            parts += [Q(**{_pk(r): self.unit.region_id}) for r in region]
-            parts += [Q(**{_pk(u): self.unit.pk}) for u in unit]
+            # The unit's own rows; a model that has no unit falls back to the unit's own
+            # region (not its subtree).
+            if unit:
+                parts += [Q(**{_pk(u): self.unit.pk}) for u in unit]
+            else:
+                parts += [Q(**{_pk(r): self.unit.region_id}) for r in region]
         elif scope == DataScope.ASSIGNED:
             assert self.unit is not None
             parts += [Q(**{_pk(a): self.unit.pk}) for a in assigned_unit or unit]

@@ -46,3 +46,33 @@ def test_it_gives_station_clerk_their_station_subtree(personas):
 def test_it_gives_handler_their_own_unit(personas):
     assert names(units_for_user(personas.unit_handler)) == {"示例市住房和城乡建设局"}
     assert not stations_for_user(personas.unit_handler).exists()
+
+
+def test_it_limits_a_unit_only_grant_to_the_unit_itself(personas):
+    """No built-in role uses 仅本单位 yet; a deployment may declare one."""
+    from renda.org.models import Grid, OrgUnit
+    from renda.org.roles import DataScope, Perm, Role, RoleSpec
+    from renda.org.scope import Grant, Scope
+
+    spec = RoleSpec(Role.CONGRESS_CLERK, DataScope.UNIT_ONLY, frozenset({Perm.ORG_VIEW}), "unit")
+    scope = Scope(user_id=0, grants=(Grant(spec, unit=personas.units["county"]),))
+    units = scope.filter(OrgUnit.objects.all(), unit="", region="region")
+    assert names(units) == {"东湖区人大常委会"}
+    grids = scope.filter(Grid.objects.all(), region="region")
+    assert not grids  # the county has no grid of its own; its towns' grids are below it
+
+
+def test_it_reaches_nothing_for_an_anonymous_user(personas):
+    from django.contrib.auth.models import AnonymousUser
+
+    from renda.org.scope import scope_for
+
+    scope = scope_for(AnonymousUser())
+    assert not scope.perms
+    assert not units_for_user_safe(scope)
+
+
+def units_for_user_safe(scope):
+    from renda.org.models import OrgUnit
+
+    return scope.filter(OrgUnit.objects.all(), unit="", region="region")
