@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "renda.org",
     "renda.deputies",
     "renda.workcal",
+    "renda.cases",
     "renda.workbench",
     "renda.demo",
 ]

@@ -1,0 +1,141 @@
+"""What every case service shares: the version-checked move, the event, the after-commit hook
+and the text checks."""
+
+import logging
+import re
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from renda.cases.models import MOBILE_PHONE_REGEX, Assignment, Case, CaseEvent
+from renda.cases.workflow import TRANSITIONS, Action, CaseConflict, check, lead_assignment
+
+logger = logging.getLogger("renda.cases")
+
+
+def _notify(case_id: int, action: str) -> None:
+    """Tell the parties that a case reached them or changed.
+
+    Runs after the transaction commits, so nobody hears about a change that was rolled back.
+    For now it only logs: the message box, email and SMS come with the notifications item of
+    issue 3 and will hang off this one hook.
+    """
+    logger.info("case %s: %s", case_id, action)
+
+
+def load(case: Case, version: int) -> Case:
+    """The case as stored now, locked for this transaction where the database can (PostgreSQL);
+    CaseConflict when it is no longer the version the actor saw."""
+    fresh = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("congress", "region", "collected_by")
+        .get(pk=case.pk)
+    )
+    if fresh.version != version:
+        raise CaseConflict()
+    return fresh
+
+
+def begin(
+    action: Action, *, case: Case, actor, version: int, phone_last4: str = ""
+) -> tuple[Case, Assignment | None]:
+    """Load the case at `version` and check that `actor` may take `action` on it now;
+    returns the fresh case and its active lead assignment. Guards raise ValidationError."""
+    fresh = load(case, version)
+    lead = lead_assignment(fresh)
+    transition = check(action, actor, fresh, lead=lead, phone_last4=phone_last4)
+    if transition.guard is not None:
+        reason = transition.guard(fresh, lead)
+        if reason is not None:
+            raise ValidationError(reason)
+    return fresh, lead
+
+
+def move(
+    action: Action,
+    *,
+    case: Case,
+    fresh: Case,
+    actor,
+    version: int,
+    changes: dict[str, Any] | None = None,
+    to_state: str | None = None,
+    note: str = "",
+    data: dict[str, Any] | None = None,
+) -> Case:
+    """Write `changes` (and the new state) only if the case is still at `version`, append the
+    event, and schedule the notification. `case` (the caller's object) is refreshed."""
+    transition = TRANSITIONS[action]
+    new_state = to_state or transition.to_state or fresh.state
+    values = dict(changes or {})
+    values["state"] = new_state
+    updated = Case.objects.filter(pk=fresh.pk, version=version).update(
+        **values, version=F("version") + 1, updated_at=timezone.now()
+    )
+    if updated == 0:
+        raise CaseConflict()
+    record(
+        action,
+        case_id=fresh.pk,
+        actor=actor,
+        from_state=fresh.state,
+        to_state=new_state,
+        note=note,
+        data=data,
+    )
+    case.refresh_from_db()
+    return case
+
+
+def record(
+    action: Action,
+    *,
+    case_id: int,
+    actor,
+    from_state: str,
+    to_state: str,
+    note: str = "",
+    data: dict[str, Any] | None = None,
+) -> CaseEvent:
+    """Append the event of one transition and schedule its notification after commit."""
+    event = CaseEvent(
+        case_id=case_id,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action.value,
+        from_state=from_state,
+        to_state=to_state,
+        note=note,
+        data=data or {},
+    )
+    event.full_clean()
+    event.save()
+    transaction.on_commit(lambda: _notify(case_id, action.value))
+    return event
+
+
+def clean_text(value: str, *, label: str, max_length: int, required: bool = True) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise ValidationError(f"请填写{label}。")
+    if len(value) > max_length:
+        raise ValidationError(f"{label}不能超过{max_length}字（现有{len(value)}字）。")
+    return value
+
+
+def clean_phone(value: str, *, required: bool) -> str:
+    value = (value or "").strip().replace(" ", "").replace("-", "")
+    if not value:
+        if required:
+            raise ValidationError({"submitter_phone": "请填写手机号码。"})
+        return ""
+    if not re.fullmatch(MOBILE_PHONE_REGEX, value):
+        raise ValidationError({"submitter_phone": "请填写正确的11位手机号码。"})
+    return value
+
+
+def mark_assignments(case: Case, *, state: str, **fields: Any) -> int:
+    """Move every active assignment of the case to `state` (co-units follow the lead)."""
+    return case.assignments.filter(state__in=Assignment.ACTIVE_STATES).update(state=state, **fields)

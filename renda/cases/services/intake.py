@@ -1,0 +1,242 @@
+"""Intake and triage: submit, accept, reject, merge."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from renda.accounts.models import User
+from renda.cases.models import Case, Category, CodeCounter
+from renda.cases.services._core import begin, clean_phone, clean_text, move, record
+from renda.cases.workflow import Action, CaseActionNotAllowed, check, reaches_congress
+from renda.deputies.models import Deputy
+from renda.org.models import Grid, OrgUnit, Region
+from renda.org.roles import Role
+from renda.org.scope import scope_for
+
+# Staff who record what somebody else said (reception day, hotline): the case is not theirs.
+_RECORDING_ROLES = {Role.STATION_CLERK, Role.CONGRESS_CLERK, Role.SYSTEM_ADMIN}
+
+
+def congress_for_region(region: Region) -> OrgUnit:
+    """The congress body that takes in a case from `region`: the congress, presidium or street
+    committee sitting on the region, else on its nearest ancestor region."""
+    step = Region.steplen
+    paths = [region.path[:end] for end in range(step, len(region.path) + 1, step)]
+    congress = (
+        OrgUnit.objects.filter(
+            kind__in=OrgUnit.CONGRESS_KINDS, is_active=True, region__path__in=paths
+        )
+        .select_related("region")
+        .order_by("-region__depth", "depth", "path")
+        .first()
+    )
+    if congress is None:
+        raise ValidationError({"region": f"“{region.name}”尚未设置受理人大，请联系管理员。"})
+    return congress
+
+
+def _allocate_code(kind: str) -> str:
+    """The next tracking code of the kind this year. The counter row stays locked until the
+    transaction ends, so a rolled-back submission gives its number back and none is skipped."""
+    prefix = Case.CODE_PREFIX[kind]
+    year = timezone.localdate().year
+    counter, _ = CodeCounter.objects.select_for_update().get_or_create(prefix=prefix, year=year)
+    CodeCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
+    counter.refresh_from_db(fields=["last"])
+    return f"{prefix}{year}-{counter.last:06d}"
+
+
+def _coordinate(value, *, field: str, label: str, bound: int) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise ValidationError({field: f"{label}必须是数字。"}) from None
+    if not number.is_finite() or not -bound <= number <= bound:
+        raise ValidationError({field: f"{label}应在 -{bound} 到 {bound} 之间。"})
+    return number.quantize(Decimal("0.000001"))
+
+
+def _is_recording_staff(actor) -> bool:
+    return actor is not None and any(role in _RECORDING_ROLES for role in scope_for(actor).roles)
+
+
+def _existing(key: str, *, submitter: User | None, phone: str) -> Case | None:
+    case = Case.objects.filter(idempotency_key=key).first()
+    if case is None:
+        return None
+    same = (
+        case.submitter_id == submitter.pk
+        if submitter is not None
+        else case.submitter_id is None and case.submitter_phone == phone
+    )
+    if not same:
+        raise ValidationError({"idempotency_key": "该提交标识已被使用，请重新提交。"})
+    return case
+
+
+def case_submit(
+    *,
+    actor: User | None,
+    title: str,
+    content: str,
+    category: Category,
+    region: Region,
+    channel: str,
+    kind: str = Case.Kind.OPINION,
+    grid: Grid | None = None,
+    address: str = "",
+    latitude: Decimal | float | str | None = None,
+    longitude: Decimal | float | str | None = None,
+    submitter_name: str = "",
+    submitter_phone: str = "",
+    collected_by: Deputy | None = None,
+    is_public: bool = False,
+    idempotency_key: str = "",
+) -> Case:
+    """Take in a case. The same non-blank `idempotency_key` returns the case it created.
+
+    A citizen or deputy submitting for themselves is the submitter. A deputy recording a
+    voter's words (collected_by), and staff recording a call or a visit, are not: then the
+    voter's name and phone are kept, and the phone is required unless a deputy collected it
+    (the deputy is the contact who rates the answer).
+    """
+    check(Action.SUBMIT, actor, None)
+    actor = actor if actor is not None and actor.is_authenticated else None
+    if (
+        collected_by is not None
+        and actor is not None
+        and collected_by.user_id != actor.pk
+        and not _is_recording_staff(actor)
+    ):
+        raise CaseActionNotAllowed("只能以本人身份登记代表收集的意见。")
+    on_behalf = collected_by is not None or _is_recording_staff(actor)
+    submitter = actor if actor is not None and not on_behalf else None
+    phone = clean_phone(submitter_phone, required=submitter is None and collected_by is None)
+    key = clean_text(idempotency_key, label="提交标识", max_length=64, required=False)
+    if key and (found := _existing(key, submitter=submitter, phone=phone)):
+        return found
+    fields = {
+        "kind": kind,
+        "title": clean_text(title, label="标题", max_length=100),
+        "content": clean_text(content, label="内容", max_length=5000),
+        "category": category,
+        "region": region,
+        "grid": grid,
+        "address": clean_text(address, label="地址", max_length=200, required=False),
+        "latitude": _coordinate(latitude, field="latitude", label="纬度", bound=90),
+        "longitude": _coordinate(longitude, field="longitude", label="经度", bound=180),
+        "channel": channel,
+        "submitter": submitter,
+        "submitter_name": clean_text(
+            submitter_name, label="姓名", max_length=50, required=submitter is None
+        )
+        if collected_by is None
+        else clean_text(submitter_name, label="姓名", max_length=50, required=False),
+        "submitter_phone": phone,
+        "collected_by": collected_by,
+        "is_public": is_public,
+        "idempotency_key": key,
+    }
+    if (fields["latitude"] is None) != (fields["longitude"] is None):
+        raise ValidationError({"latitude": "经纬度须同时填写。"})
+    if not category.is_active:
+        raise ValidationError({"category": f"分类“{category.name}”已停用。"})
+    if grid is not None and not (
+        grid.region.path.startswith(region.path) or region.path.startswith(grid.region.path)
+    ):
+        raise ValidationError({"grid": f"网格“{grid.name}”不在“{region.name}”内。"})
+    try:
+        return _create(actor=actor, fields=fields)
+    except IntegrityError:
+        # Two identical requests raced past the first look-up: the loser returns the winner's.
+        if key and (found := _existing(key, submitter=submitter, phone=phone)):
+            return found
+        raise
+
+
+@transaction.atomic
+def _create(*, actor: User | None, fields: dict) -> Case:
+    case = Case(**fields)
+    case.congress = congress_for_region(case.region)
+    case.code = _allocate_code(case.kind)
+    case.full_clean()
+    case.save()
+    record(
+        Action.SUBMIT,
+        case_id=case.pk,
+        actor=actor,
+        from_state="",
+        to_state=case.state,
+        data={"channel": case.channel, "congress": case.congress_id},
+    )
+    return case
+
+
+@transaction.atomic
+def case_accept(
+    *, case: Case, actor: User, version: int, category: Category | None = None, note: str = ""
+) -> Case:
+    """受理. The clerk may correct the category while triaging."""
+    fresh, _ = begin(Action.ACCEPT, case=case, actor=actor, version=version)
+    changes: dict = {}
+    data: dict = {}
+    if category is not None and category.pk != fresh.category_id:
+        changes["category"] = category
+        data["category"] = {"from": fresh.category_id, "to": category.pk}
+    note = clean_text(note, label="说明", max_length=500, required=False)
+    return move(
+        Action.ACCEPT,
+        case=case,
+        fresh=fresh,
+        actor=actor,
+        version=version,
+        changes=changes,
+        note=note,
+        data=data,
+    )
+
+
+@transaction.atomic
+def case_reject(*, case: Case, actor: User, version: int, reason: str) -> Case:
+    """不予受理. The reason is shown to the submitter."""
+    fresh, _ = begin(Action.REJECT, case=case, actor=actor, version=version)
+    reason = clean_text(reason, label="不予受理理由", max_length=500)
+    return move(
+        Action.REJECT,
+        case=case,
+        fresh=fresh,
+        actor=actor,
+        version=version,
+        changes={"reject_reason": reason, "closed_at": timezone.now()},
+        note=reason,
+    )
+
+
+@transaction.atomic
+def case_merge(*, case: Case, actor: User, version: int, into: Case, note: str = "") -> Case:
+    """合并: a duplicate follows the open case it repeats; its submitter is answered there."""
+    fresh, _ = begin(Action.MERGE, case=case, actor=actor, version=version)
+    target = Case.objects.select_related("congress").get(pk=into.pk)
+    if target.pk == fresh.pk:
+        raise ValidationError({"merged_into": "不能将事项合并到其自身。"})
+    if target.state not in Case.OPEN_STATES:
+        message = f"事项{target.code}已{target.get_state_display()}，只能合并到未办结的事项。"
+        raise ValidationError({"merged_into": message})
+    if not reaches_congress(actor, target.congress):
+        raise CaseActionNotAllowed(f"您无权将事项合并到{target.code}。")
+    note = clean_text(note, label="说明", max_length=500, required=False)
+    return move(
+        Action.MERGE,
+        case=case,
+        fresh=fresh,
+        actor=actor,
+        version=version,
+        changes={"merged_into": target, "closed_at": timezone.now()},
+        note=note,
+        data={"merged_into": target.code},
+    )
