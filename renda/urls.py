@@ -8,8 +8,12 @@ admin.site.index_title = "基础数据维护"
 urlpatterns = [
     path("", include("renda.workbench.urls")),
     path("accounts/", include("renda.accounts.urls")),
+    path("p/", include("renda.portal.urls")),
+    path("open311/", include("renda.open311.urls")),
     path("org/", include("renda.org.urls")),
     path("deputies/", include("renda.deputies.urls")),
+    path("cases/", include("renda.cases.urls")),
     path("calendar/", include("renda.workcal.urls")),
+    path("messages/", include("renda.notifications.urls")),
     path("admin/", admin.site.urls),
 ]

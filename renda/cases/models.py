@@ -431,3 +431,67 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.action}"
+
+
+class Attachment(models.Model):
+    """A photo or PDF that came with a case. Its type is what its bytes say (checked by
+    `renda.cases.attachments`), not what its name or the browser claim. Served only through
+    a view that checks who may see the case; never deleted."""
+
+    class ContentType(models.TextChoices):
+        JPEG = "image/jpeg", "JPEG 图片"
+        PNG = "image/png", "PNG 图片"
+        WEBP = "image/webp", "WebP 图片"
+        GIF = "image/gif", "GIF 图片"
+        PDF = "application/pdf", "PDF 文档"
+
+    MAX_SIZE = 10 * 1024 * 1024
+    MAX_PER_CASE = 9
+
+    case = models.ForeignKey(
+        Case, verbose_name="事项", on_delete=models.PROTECT, related_name="attachments"
+    )
+    file = models.FileField("文件", upload_to="cases/%Y/%m/", max_length=200)
+    original_name = models.CharField("原文件名", max_length=255)
+    content_type = models.CharField("文件类型", max_length=30, choices=ContentType.choices)
+    size = models.PositiveIntegerField("大小（字节）")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="上传人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "附件"
+        verbose_name_plural = "附件"
+        # A case's attachments in upload order: attachments.filter(case=...) uses the FK index.
+        ordering = ["case", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(size__gte=1, size__lte=10 * 1024 * 1024),
+                name="attachment_size_limit",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    content_type__in=[
+                        "image/jpeg",
+                        "image/png",
+                        "image/webp",
+                        "image/gif",
+                        "application/pdf",
+                    ]
+                ),
+                name="attachment_content_type_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")

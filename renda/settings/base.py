@@ -83,6 +83,9 @@ INSTALLED_APPS = [
     "renda.deputies",
     "renda.workcal",
     "renda.cases",
+    "renda.portal",
+    "renda.notifications",
+    "renda.open311",
     "renda.workbench",
     "renda.demo",
 ]

@@ -24,12 +24,14 @@ class NavItem:
 
 NAV: tuple[NavItem, ...] = (
     NavItem("工作台", "workbench:home", "house"),
+    NavItem("民情办理", "cases:inbox", "inboxes", Perm.ORG_VIEW, "民情"),
     NavItem("组织机构", "org:units", "diagram-3", Perm.ORG_VIEW, "组织"),
     NavItem("联络站", "org:stations", "building", Perm.ORG_VIEW, "组织"),
     NavItem("网格", "org:grids", "grid-3x3", Perm.ORG_VIEW, "组织"),
     NavItem("导入导出", "org:transfer", "file-earmark-spreadsheet", Perm.ORG_MANAGE, "组织"),
     NavItem("代表名册", "deputies:list", "people", Perm.DEPUTIES_VIEW, "代表"),
     NavItem("工作日历", "workcal:year", "calendar3", None, "系统"),
+    NavItem("消息", "notifications:inbox", "bell", None, "系统"),
     NavItem("系统管理", "admin:index", "gear", Perm.ADMIN_SITE, "系统"),
 )
 

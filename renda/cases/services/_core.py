@@ -19,11 +19,15 @@ logger = logging.getLogger("renda.cases")
 def _notify(case_id: int, action: str) -> None:
     """Tell the parties that a case reached them or changed.
 
-    Runs after the transaction commits, so nobody hears about a change that was rolled back.
-    For now it only logs: the message box, email and SMS come with the notifications item of
-    issue 3 and will hang off this one hook.
+    Runs after the transaction commits, so nobody hears about a change that was rolled back:
+    the message box, email and SMS of `renda.notifications`, which logs its own failures and
+    never raises into the request.
     """
+    # Imported here: notifications builds on cases, not the other way round.
+    from renda.notifications.services import notify_case_change
+
     logger.info("case %s: %s", case_id, action)
+    notify_case_change(case_id, action)
 
 
 def load(case: Case, version: int) -> Case:

@@ -1,0 +1,165 @@
+"""Reads behind the staff pages: the inbox tabs and counts, and the choices the case forms
+offer. Every query starts from the reader's data scope (`cases_for_user`, `scope_for`)."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from renda.accounts.models import User
+from renda.cases.models import Assignment, Case
+from renda.cases.selectors import cases_for_user
+from renda.cases.workflow import CLERKS, acting_congress_path
+from renda.org.models import Level, Membership, OrgUnit, Region
+from renda.org.roles import DataScope, Role
+from renda.org.scope import scope_for
+from renda.workcal.calendar import add_working_days
+
+S = Case.State
+
+# 即将超期: the deadline falls within this many working days from today.
+DUE_SOON_WORKING_DAYS = 3
+
+
+@dataclass(frozen=True)
+class Tab:
+    key: str
+    label: str
+    q: Q
+
+
+def inbox_tabs(today: dt.date | None = None) -> list[Tab]:
+    """The inbox tabs in display order; the first (全部) has no filter."""
+    today = today or timezone.localdate()
+    soon = add_working_days(today, DUE_SOON_WORKING_DAYS)
+    running = Q(state__in=Case.RUNNING_STATES)
+    return [
+        Tab("all", "全部", Q()),
+        Tab("submitted", "待受理", Q(state=S.SUBMITTED)),
+        Tab("accepted", "待交办", Q(state=S.ACCEPTED)),
+        Tab("assigned", "待签收", Q(state=S.ASSIGNED)),
+        Tab("handling", "办理中", Q(state=S.HANDLING)),
+        Tab("due_soon", "即将超期", running & Q(deadline__gte=today, deadline__lte=soon)),
+        # As `selectors.overdue`: the unit missed its deadline and has not replied yet.
+        Tab("overdue", "已超期", running & Q(deadline__lt=today)),
+        Tab("replied", "待评价", Q(state=S.REPLIED)),
+        Tab("done", "已办结", Q(state__in=[S.CLOSED, S.REJECTED, S.MERGED])),
+    ]
+
+
+def tab_counts(qs: QuerySet[Case], tabs: list[Tab]) -> dict[str, int]:
+    """Every tab's count in one query (conditional counts over the scoped cases)."""
+    row = qs.order_by().aggregate(
+        **{tab.key: Count("pk", filter=tab.q) if tab.q else Count("pk") for tab in tabs}
+    )
+    return {tab.key: row[tab.key] or 0 for tab in tabs}
+
+
+def with_lead_unit(qs: QuerySet[Case]) -> QuerySet[Case]:
+    """Annotate `lead_unit_name`: the unit of the latest lead assignment not returned, as a
+    subquery so a page of rows costs no extra query."""
+    lead = (
+        Assignment.objects.filter(case=OuterRef("pk"), role=Assignment.Role.LEAD)
+        .exclude(state=Assignment.State.RETURNED)
+        .order_by("-round", "-pk")
+        .values("unit__name")[:1]
+    )
+    return qs.annotate(lead_unit_name=Subquery(lead))
+
+
+def inbox_cases(user) -> QuerySet[Case]:
+    return cases_for_user(user)
+
+
+def towns_for_user(user) -> QuerySet[Region]:
+    """The towns (乡镇街道) inside the reader's regions: the inbox's region filter. Handlers
+    and citizens reach cases, not regions, so they get none (or all, for an administrator)."""
+    return (
+        scope_for(user).filter(Region.objects.filter(level=Level.TOWN), region="").order_by("code")
+    )
+
+
+def reaches_regions(user) -> bool:
+    """Whether any of the user's seats reaches cases through regions (so the region filter
+    has something to offer); answered from the cached scope, without a query."""
+    return any(
+        g.spec.scope == DataScope.ALL
+        or (g.spec.scope == DataScope.UNIT_AND_BELOW and g.region is not None)
+        for g in scope_for(user).grants
+    )
+
+
+def is_clerk(user) -> bool:
+    """Whether the user holds a seat that may triage and assign (congress clerk, admin)."""
+    return any(role in CLERKS for role in scope_for(user).roles)
+
+
+def handling_units_for_congress(congress: OrgUnit) -> QuerySet[OrgUnit]:
+    """The active handling units a congress may assign to: those in its jurisdiction (the
+    rule `case_assign` enforces)."""
+    return (
+        OrgUnit.objects.filter(
+            kind=OrgUnit.Kind.HANDLING_UNIT,
+            is_active=True,
+            region__path__startswith=congress.region.path,
+        )
+        .select_related("region")
+        .order_by("region__path", "code")
+    )
+
+
+def handling_units_for_user(user) -> QuerySet[OrgUnit]:
+    """The handling units any of the user's clerk seats may assign to (bulk assignment)."""
+    base = OrgUnit.objects.filter(kind=OrgUnit.Kind.HANDLING_UNIT, is_active=True)
+    q = Q(pk__in=[])
+    for grant in scope_for(user).grants:
+        if grant.spec.role not in CLERKS:
+            continue
+        if grant.spec.scope == DataScope.ALL:
+            q = Q()
+            break
+        if grant.unit is None:
+            continue
+        if grant.unit.is_congress:  # loaded with its region by scope_for: no query
+            q |= Q(region__path__startswith=grant.unit.region.path)
+        else:  # a committee acts for the congress it belongs to
+            path = acting_congress_path(grant.unit)
+            q |= Q(
+                region__path__startswith=Subquery(
+                    OrgUnit.objects.filter(path=path).values("region__path")[:1]
+                )
+            )
+    return base.filter(q).select_related("region").order_by("region__path", "code")
+
+
+def congresses_below(case: Case) -> QuerySet[OrgUnit]:
+    """Congress bodies under the case's congress whose region holds the case: where it may be
+    sent down (下转) to."""
+    step = Region.steplen
+    path = case.region.path
+    prefixes = [path[:end] for end in range(step, len(path) + 1, step)]
+    return (
+        OrgUnit.objects.filter(
+            kind__in=OrgUnit.CONGRESS_KINDS,
+            is_active=True,
+            path__startswith=case.congress.path,
+            region__path__in=prefixes,
+        )
+        .exclude(pk=case.congress_id)
+        .order_by("path")
+    )
+
+
+def leaders_for_case(case: Case) -> QuerySet[User]:
+    """Leaders of the case's congress or a congress above it: who may lead it (领办)."""
+    step = OrgUnit.steplen
+    path = case.congress.path
+    prefixes = [path[:end] for end in range(step, len(path) + 1, step)]
+    ids = Membership.objects.filter(
+        role=Role.LEADER, is_active=True, unit__path__in=prefixes
+    ).values("user_id")
+    q = Q(pk__in=ids)
+    if case.lead_leader_id:
+        q |= Q(pk=case.lead_leader_id)
+    return User.objects.filter(q).order_by("full_name", "username")

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from renda.notifications import views
+
+app_name = "notifications"
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("<int:pk>/read/", views.mark_read, name="read"),
+    path("read-all/", views.mark_all_read, name="read_all"),
+    path("unread-count/", views.unread_badge, name="unread_count"),
+]

@@ -1,0 +1,5 @@
+import sys
+
+from renda.textmine.cli import main
+
+sys.exit(main())

@@ -1,0 +1,214 @@
+"""The category classifier at run time: which of the deployment's categories a message is in.
+
+A fitted model is a linear function of the feature blocks in `features.py` followed by one
+sigmoid calibration per category, so scoring needs only dictionaries and numpy: no
+scikit-learn, no pickle. A model directory holds `model.npz` (weights), `vocabulary.json.gz`
+(term → column) and `metadata.json`; loading it executes nothing, so a tampered file can
+give wrong scores but cannot run code.
+
+Scoring one message this way costs a fraction of a millisecond beyond segmentation, where
+scikit-learn's input checks alone cost several milliseconds a call.
+"""
+
+import gzip
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import repeat
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from renda.textmine import features
+from renda.textmine.features import BLOCK_WEIGHTS, BLOCKS, message_terms
+from renda.textmine.normalize import normalize
+from renda.textmine.segment import Segmenter
+
+FORMAT_VERSION = 1
+WEIGHTS_FILE = "model.npz"
+VOCABULARY_FILE = "vocabulary.json.gz"
+META_FILE = "metadata.json"
+DEFAULT_THRESHOLD = 0.5
+
+
+class ModelError(RuntimeError):
+    """The model directory is missing, corrupt or was written by an incompatible version."""
+
+
+@dataclass(frozen=True, slots=True)
+class Prediction:
+    label: str | None
+    score: float
+    top: list[tuple[str, float]]
+    unsure: bool
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "label": self.label,
+            "score": self.score,
+            "top": [[label, score] for label, score in self.top],
+            "unsure": self.unsure,
+        }
+
+
+@dataclass
+class CategoryModel:
+    """Per block: vocabulary (term → row of `coef`) and idf; per category: a linear score
+    `x @ coef + intercept` turned into a probability by `expit(-(a * score + b))`."""
+
+    labels: list[str]
+    vocabularies: dict[str, dict[str, int]]
+    idf: np.ndarray  # (n_features,)
+    coef: np.ndarray  # (n_features, n_labels); rows of all blocks, vocabularies index into it
+    intercept: np.ndarray
+    sigmoid_a: np.ndarray
+    sigmoid_b: np.ndarray
+    user_words: tuple[str, ...] = ()
+    threshold: float = DEFAULT_THRESHOLD
+    metadata: dict[str, Any] | None = None
+    _segmenter: Segmenter | None = None
+
+    @property
+    def segmenter(self) -> Segmenter:
+        if self._segmenter is None:
+            self._segmenter = Segmenter(self.user_words)
+        return self._segmenter
+
+    def _decision(self, title: str, body: str) -> np.ndarray:
+        rows: list[np.ndarray] = []
+        values: list[np.ndarray] = []
+        for name, terms in message_terms(self.segmenter, title, body).items():
+            # Look every term up once, at C speed (map + fromiter), then count the known
+            # ones with numpy: half the time of counting strings first.
+            lookup = self.vocabularies[name].get
+            ids = np.fromiter(map(lookup, terms, repeat(-1)), dtype=np.int64, count=len(terms))
+            idx, tf = np.unique(ids[ids >= 0], return_counts=True)
+            if not len(idx):
+                continue
+            x = (1.0 + np.log(tf)) * self.idf[idx]
+            x *= BLOCK_WEIGHTS[name] / np.sqrt(x @ x)
+            rows.append(idx)
+            values.append(x)
+        if not rows:
+            return self.intercept.astype(np.float64)
+        idx = np.concatenate(rows)
+        return np.concatenate(values) @ self.coef[idx] + self.intercept
+
+    def proba(self, title: str, body: str) -> np.ndarray:
+        """Calibrated scores of a normalised message, one per label, summing to 1."""
+        p = 1.0 / (1.0 + np.exp(self.sigmoid_a * self._decision(title, body) + self.sigmoid_b))
+        total = p.sum()
+        # Every calibrator saying 0 happens only for extreme margins: no preference then.
+        return p / total if total > 0 else np.full(len(self.labels), 1.0 / len(self.labels))
+
+    def predict(self, title: str | None, body: str | None, *, top: int = 3) -> Prediction:
+        """The category of one raw message, its calibrated score and the best `top`."""
+        title, body = normalize(title), normalize(body)
+        if not title and not body:
+            # Empty text says nothing: no label rather than a guess.
+            return Prediction(None, 0.0, [], unsure=True)
+        p = self.proba(title, body)
+        best = [(self.labels[k], round(float(p[k]), 4)) for k in np.argsort(-p)[:top]]
+        return Prediction(best[0][0], best[0][1], best, unsure=best[0][1] < self.threshold)
+
+    def predict_many(
+        self, messages: Iterable[tuple[str | None, str | None]], *, top: int = 3
+    ) -> list[Prediction]:
+        return [self.predict(title, body, top=top) for title, body in messages]
+
+    def save(self, directory: Path, metadata: dict[str, Any]) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        np.savez_compressed(
+            directory / WEIGHTS_FILE,
+            idf=self.idf,
+            coef=self.coef,
+            intercept=self.intercept,
+            sigmoid_a=self.sigmoid_a,
+            sigmoid_b=self.sigmoid_b,
+        )
+        with gzip.open(directory / VOCABULARY_FILE, "wt", encoding="utf-8") as f:
+            json.dump(self.vocabularies, f, ensure_ascii=False, separators=(",", ":"))
+        self.metadata = {
+            **metadata,
+            "format_version": FORMAT_VERSION,
+            "labels": self.labels,
+            "threshold": self.threshold,
+            "user_words": list(self.user_words),
+            "n_features": int(self.coef.shape[0]),
+            "features": features.config(),
+        }
+        (directory / META_FILE).write_text(
+            json.dumps(self.metadata, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
+
+    @classmethod
+    def load(cls, directory: Path) -> "CategoryModel":
+        """A model written by `save`; `ModelError` says what is wrong with a bad directory."""
+        paths = [directory / n for n in (META_FILE, WEIGHTS_FILE, VOCABULARY_FILE)]
+        missing = [p.name for p in paths if not p.is_file()]
+        if missing:
+            raise ModelError(f"no model in {directory}: missing {', '.join(missing)}")
+        try:
+            meta = json.loads(paths[0].read_text(encoding="utf-8"))
+            if meta.get("format_version") != FORMAT_VERSION:
+                raise ModelError(
+                    f"{directory}: model format {meta.get('format_version')!r}, this version "
+                    f"reads {FORMAT_VERSION}; train the model again"
+                )
+            if meta.get("features") != features.config():
+                raise ModelError(
+                    f"{directory}: trained with other feature settings; train the model again"
+                )
+            with np.load(paths[1], allow_pickle=False) as npz:
+                arrays = {k: npz[k] for k in npz.files}
+            with gzip.open(paths[2], "rt", encoding="utf-8") as f:
+                vocabularies = json.load(f)
+            model = cls(
+                labels=list(meta["labels"]),
+                vocabularies={name: vocabularies[name] for name in BLOCKS},
+                idf=arrays["idf"],
+                coef=arrays["coef"],
+                intercept=arrays["intercept"],
+                sigmoid_a=arrays["sigmoid_a"],
+                sigmoid_b=arrays["sigmoid_b"],
+                user_words=tuple(meta.get("user_words", ())),
+                threshold=float(meta.get("threshold", DEFAULT_THRESHOLD)),
+                metadata=meta,
+            )
+        except ModelError:
+            raise
+        except Exception as e:  # a truncated or foreign file fails in many different ways
+            raise ModelError(f"{directory}: corrupt model ({type(e).__name__}: {e})") from e
+        model.check()
+        return model
+
+    def check(self) -> None:
+        """Shapes agree: a model whose parts do not fit together must not score anything."""
+        n_labels = len(self.labels)
+        n_rows = sum(len(v) for v in self.vocabularies.values())
+        ok = (
+            self.coef.shape == (n_rows, n_labels)
+            and self.idf.shape == (n_rows,)
+            and all(
+                a.shape == (n_labels,) for a in (self.intercept, self.sigmoid_a, self.sigmoid_b)
+            )
+            and all(0 <= j < n_rows for v in self.vocabularies.values() for j in v.values())
+        )
+        if not ok or n_labels < 2:
+            raise ModelError("corrupt model: its parts do not fit together")
+
+
+def versions() -> dict[str, str]:
+    """Library versions behind a model, for its metadata: segmentation and conversion
+    dictionaries change with them, and with them the terms a model was trained on."""
+    import platform
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = {"python": platform.python_version()}
+    for package in ("jieba", "opencc", "scikit-learn", "numpy", "scipy"):
+        try:
+            found[package] = version(package)
+        except PackageNotFoundError:
+            found[package] = "not installed"
+    return found

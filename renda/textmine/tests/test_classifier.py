@@ -1,0 +1,91 @@
+"""The classifier on a small synthetic data set: fast, and needs no data from ../shared."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from renda.textmine.classifier import CategoryModel, ModelError
+from renda.textmine.training import fit_category_model
+
+MESSAGES = {
+    "交通运输": ["公交车线路调整不合理", "道路拥堵红绿灯太短", "出租车拒载绕路", "高速收费站排队"],
+    "教育文体": ["学校乱收补课费", "幼儿园入学难", "老师体罚学生", "小学学位不足"],
+    "环境保护": ["工厂排放废气污染", "河道垃圾发臭", "夜间施工噪音扰民", "养猪场污水直排"],
+}
+
+
+@pytest.fixture(scope="module")
+def model() -> CategoryModel:
+    titles, bodies, labels = [], [], []
+    for label, texts in MESSAGES.items():
+        for text in texts:
+            titles.append(text)
+            bodies.append(f"我们这里{text}，请有关部门尽快处理。")
+            labels.append(label)
+    return fit_category_model(titles, bodies, labels, user_words=["月湖街道"])
+
+
+def test_it_predicts_with_calibrated_top_scores(model: CategoryModel) -> None:
+    prediction = model.predict("河道污染", "月湖街道的河道垃圾发臭，工厂排放废水")
+    assert prediction.label == "环境保护"
+    scores = [score for _, score in prediction.top]
+    assert scores == sorted(scores, reverse=True)
+    assert len(prediction.top) == 3
+    assert sum(scores) <= 1.0 + 1e-3
+
+
+def test_it_gives_no_label_for_empty_text(model: CategoryModel) -> None:
+    prediction = model.predict("", " _x000D_ ")
+    assert prediction.label is None
+    assert prediction.unsure
+
+
+@pytest.mark.parametrize(
+    ("title", "body"),
+    [
+        ("！！？？", "😀😀😀"),
+        ("ABC 123", "hello world 2024"),
+        ("學校收費", "学校乱收费"),
+        ("很长", "学校" * 50_000),
+    ],
+)
+def test_it_handles_odd_input_without_error(model: CategoryModel, title: str, body: str) -> None:
+    prediction = model.predict(title, body)
+    assert prediction.label in MESSAGES
+    assert 0.0 <= prediction.score <= 1.0
+
+
+def test_it_marks_low_scores_unsure(model: CategoryModel) -> None:
+    model.threshold = 0.99
+    try:
+        assert model.predict("随便说说", "没有具体内容").unsure
+    finally:
+        model.threshold = 0.5
+
+
+def test_it_round_trips_through_a_model_directory(model: CategoryModel, tmp_path: Path) -> None:
+    model.save(tmp_path, {"training_size": 12})
+    loaded = CategoryModel.load(tmp_path)
+    assert loaded.labels == model.labels
+    assert loaded.user_words == ("月湖街道",)
+    np.testing.assert_allclose(
+        loaded.proba("学校收费", "乱收费"), model.proba("学校收费", "乱收费"), rtol=1e-6
+    )
+
+
+def test_it_reports_a_missing_model_clearly(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="no model"):
+        CategoryModel.load(tmp_path)
+
+
+def test_it_reports_a_corrupt_model_clearly(model: CategoryModel, tmp_path: Path) -> None:
+    model.save(tmp_path, {})
+    (tmp_path / "model.npz").write_bytes(b"not a model")
+    with pytest.raises(ModelError, match="corrupt"):
+        CategoryModel.load(tmp_path)
+
+
+def test_it_refuses_a_single_category() -> None:
+    with pytest.raises(ValueError, match="two categories"):
+        fit_category_model(["a", "b"], ["", ""], ["x", "x"])
