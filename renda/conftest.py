@@ -1,6 +1,6 @@
 import pytest
 
-from renda.testing import Personas, build_personas
+from renda.testing import Personas, build_personas, restore_migration_data
 
 
 @pytest.fixture
@@ -17,3 +17,10 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture
+def committed_db(transactional_db) -> None:
+    """A database whose writes really commit (live server, threads, on_commit), with what the
+    migrations seeded put back."""
+    restore_migration_data()

@@ -5,7 +5,12 @@
 """
 
 import datetime as dt
+import importlib
 from dataclasses import dataclass
+
+from django.apps import apps
+from django.contrib.contenttypes.management import create_contenttypes
+from django.contrib.contenttypes.models import ContentType
 
 from renda.accounts.models import User
 from renda.accounts.services import user_create
@@ -21,6 +26,22 @@ from renda.org.services import (
 )
 
 PASSWORD = "renda-demo"
+
+
+def restore_migration_data() -> None:
+    """Put back what migrations wrote, for a transactional test.
+
+    Such a test runs on a database that the previous transactional test flushed: the rows that
+    data migrations seeded (calendar, case dictionaries) are gone, and the content types were
+    recreated under new ids that Django's cache does not know yet.
+    """
+    from renda.workcal.services import calendar_seed
+
+    ContentType.objects.clear_cache()
+    for app_config in apps.get_app_configs():
+        create_contenttypes(app_config, verbosity=0)
+    importlib.import_module("renda.cases.migrations.0002_seed_dictionaries").seed(apps, None)
+    calendar_seed()
 
 
 @dataclass

@@ -313,6 +313,11 @@ class Case(models.Model):
             models.Index(fields=["state", "replied_at"], name="case_state_replied_at"),
             # "My opinions" and the newest-first lists: submitter, ordered by created_at.
             models.Index(fields=["submitter", "created_at"], name="case_submitter_created"),
+            # Newest first, whatever the filter: the inbox page (`cases_for_user(...)
+            # .order_by("-created_at", "-pk")[:50]`) and Open311 GET requests (public or this
+            # client's, newest first, at most 1000) read this index backwards and stop after
+            # one page instead of sorting every case in scope (bench/bench_cases.py).
+            models.Index(fields=["created_at", "id"], name="case_created_at"),
         ]
 
     def __str__(self) -> str:

@@ -225,7 +225,8 @@ class CaseForm(forms.Form):
         if hasattr(error, "error_dict"):
             for name, errors in error.message_dict.items():
                 field = "town" if name == "region" else name
-                self.add_error(field if field in self.fields else None, errors)
+                shown = field in self.fields and not self.fields[field].widget.is_hidden
+                self.add_error(field if shown else None, errors)
         else:
             self.add_error(None, error.messages)
 

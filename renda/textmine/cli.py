@@ -4,6 +4,8 @@ train     --data PATH.csv --out MODEL_DIR   fit on a CSV (id, title, body, label
 classify  --model MODEL_DIR                 JSON lines {"title", "body"} on stdin, one
                                             {"label", "score", "top", "unsure"} line out each
 evaluate  --model MODEL_DIR --data PATH.csv accuracy, macro-F1, per-class F1, ms per message
+dedup-eval [--data messages_hot.csv]        precision and recall of near-duplicate detection on
+                                            edited copies and hard negatives (dedup_eval)
 """
 
 import argparse
@@ -144,6 +146,30 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_dedup_eval(args: argparse.Namespace) -> int:
+    from renda.textmine.dedup_eval import DATA_FILE, default_data_dir, evaluate, read_messages
+
+    path = args.data or default_data_dir() / DATA_FILE
+    messages = read_messages(path)
+    if args.messages:
+        messages = messages[: args.messages]
+    result = evaluate(messages, seed=args.seed, sources=args.sources)
+    result.pop("pairs_list")
+    result.pop("scores")
+    if args.json:
+        print(_dump(result))
+        return 0
+    print(f"messages   {result['messages']}, pairs {result['pairs']}, seed {result['seed']}")
+    print(f"threshold  {result['threshold']:.2f} (chosen on the dev half)")
+    for split in ("dev", "test"):
+        r = result[split]
+        print(
+            f"{split:10s} precision {r['precision']:.4f}  recall {r['recall']:.4f}  "
+            f"F1 {r['f1']:.4f}  (tp {r['tp']}, fp {r['fp']}, fn {r['fn']})"
+        )
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m renda.textmine", description=__doc__.split("\n")[0]
@@ -179,6 +205,14 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--data", type=Path, required=True)
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
     evaluate.set_defaults(func=cmd_evaluate)
+
+    dedup = sub.add_parser("dedup-eval", help="score near-duplicate detection on messages_hot.csv")
+    dedup.add_argument("--data", type=Path, help="messages_hot.csv (default: ../shared/...)")
+    dedup.add_argument("--seed", type=int, default=0)
+    dedup.add_argument("--sources", type=int, default=1500, help="messages given edited copies")
+    dedup.add_argument("--messages", type=int, help="use only the first N messages")
+    dedup.add_argument("--json", action="store_true", help="print one JSON object")
+    dedup.set_defaults(func=cmd_dedup_eval)
     return parser
 
 

@@ -25,6 +25,7 @@ class NavItem:
 NAV: tuple[NavItem, ...] = (
     NavItem("工作台", "workbench:home", "house"),
     NavItem("民情办理", "cases:inbox", "inboxes", Perm.ORG_VIEW, "民情"),
+    NavItem("办理统计", "cases:rates", "bar-chart", Perm.ORG_VIEW, "民情"),
     NavItem("组织机构", "org:units", "diagram-3", Perm.ORG_VIEW, "组织"),
     NavItem("联络站", "org:stations", "building", Perm.ORG_VIEW, "组织"),
     NavItem("网格", "org:grids", "grid-3x3", Perm.ORG_VIEW, "组织"),

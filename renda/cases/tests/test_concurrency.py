@@ -76,15 +76,13 @@ postgres_only = pytest.mark.skipif(
 
 
 @postgres_only
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_it_numbers_concurrent_submissions_without_gaps_or_repeats(personas):
+def test_it_numbers_concurrent_submissions_without_gaps_or_repeats(committed_db, personas):
     results = _in_threads(8, lambda i: submit(personas, title=f"并发提交{i}").code)
     assert sorted(results) == [f"MQ2026-{n:06d}" for n in range(1, 9)]
 
 
 @postgres_only
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_it_lets_only_one_of_two_simultaneous_actors_win(personas):
+def test_it_lets_only_one_of_two_simultaneous_actors_win(committed_db, personas):
     case = submit(personas)
     actors = [personas.town_clerk, personas.county_clerk]
 

@@ -123,10 +123,7 @@ def test_it_sends_nothing_when_the_change_rolls_back(personas, committed):
     assert mail.outbox == []
 
 
-# serialized_rollback: the flush after a transactional test would drop the seeded categories
-# that the other transactional tests need (see renda/cases/tests/test_concurrency.py).
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_it_sends_only_after_a_real_commit(personas):
+def test_it_sends_only_after_a_real_commit(committed_db, personas):
     with pytest.raises(RuntimeError), transaction.atomic():
         submit(personas)
         raise RuntimeError("rolled back")

@@ -11,13 +11,12 @@ from renda.cases.services import case_reply
 from renda.cases.tests.helpers import at, handling_by_town
 from renda.org.roles import Role
 from renda.org.services import membership_grant
-from renda.testing import PASSWORD
+from renda.testing import PASSWORD, Personas, build_personas
 
 # The browser fixtures of the workbench tests, for test_browser_portal.py.
 from renda.workbench.tests.conftest import (  # noqa: F401
     _async_unsafe_allowed,
     browser,
-    live_personas,
     new_page,
     phone_page,
     shot,
@@ -40,6 +39,13 @@ def clock():
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def live_personas(committed_db, request) -> Personas:
+    """Personas in a committed database, for the live server."""
+    request.getfixturevalue("_async_unsafe_allowed")
+    return build_personas()
 
 
 @pytest.fixture

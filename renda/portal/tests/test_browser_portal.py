@@ -5,13 +5,11 @@ Skipped when RENDA_SKIP_BROWSER=1 or /usr/bin/chromium is missing. Screenshots l
 /tmp/shots/ (override with RENDA_SHOTS_DIR).
 """
 
-import importlib
 import re
 import struct
 import zlib
 
 import pytest
-from django.apps import apps
 
 from renda.cases.models import Case
 from renda.workbench.tests.conftest import BROWSER_SKIP_REASON
@@ -29,13 +27,6 @@ if not BROWSER_SKIP_REASON:
 def clock():
     """The live server runs on the real clock: no time travel in browser tests."""
     yield None
-
-
-@pytest.fixture(autouse=True)
-def dictionaries(live_personas):
-    """A transactional test database is flushed after each test, migrations' rows included:
-    put the default categories and urgency tiers back."""
-    importlib.import_module("renda.cases.migrations.0002_seed_dictionaries").seed(apps, None)
 
 
 def _png_1x1() -> bytes:
@@ -69,15 +60,19 @@ def test_a_citizen_submits_from_a_phone_and_tracks_the_case(
     page.get_by_label("标题").fill("湖滨路路灯不亮")
     page.get_by_label("具体内容").fill("湖滨路北段三盏路灯已坏一周，夜间行人不便。")
     page.get_by_label("分类").select_option(label="城乡建设")
-    page.get_by_label("所在镇（街道）").select_option(label="东湖街道")
-    # htmx brings the villages of the town, then the grids of the village.
+    # htmx brings the villages of the town, then the grids of the village. Each choice swaps
+    # the selects below it: wait for that response before choosing, or a late swap replaces
+    # the select and the choice is lost.
+    with page.expect_response(lambda r: "/p/places/" in r.url):
+        page.get_by_label("所在镇（街道）").select_option(label="东湖街道")
     village = page.get_by_label("所在村（社区）")
     expect(village.locator("option", has_text="湖滨社区")).to_have_count(1)
-    village.select_option(label="湖滨社区")
-    expect(
-        page.get_by_label("网格（可选）").locator("option", has_text="湖滨第一网格")
-    ).to_have_count(1)
-    page.get_by_label("网格（可选）").select_option(label="湖滨第一网格")
+    with page.expect_response(lambda r: "/p/places/" in r.url):
+        village.select_option(label="湖滨社区")
+    grid = page.get_by_label("网格（可选）")
+    expect(grid.locator("option", has_text="湖滨第一网格")).to_have_count(1)
+    grid.select_option(label="湖滨第一网格")
+    expect(grid.locator("option:checked")).to_have_text("湖滨第一网格")
     photo = tmp_path / "路灯.png"
     photo.write_bytes(_png_1x1())
     page.get_by_label("照片或 PDF").set_input_files(str(photo))

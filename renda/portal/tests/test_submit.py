@@ -138,3 +138,19 @@ def test_it_serves_the_village_and_grid_selects_for_a_town(client, personas):
     other = client.get(f"/p/places/?town={personas.regions['other_town'].pk}")
     assert "西山村" in other.text and "湖滨社区" not in other.text
     assert client.get("/p/places/?town=abc").status_code == 200
+
+
+def test_it_refuses_someone_elses_key_above_the_form(client, personas, login):
+    client.post("/p/submit/", form_data(personas))
+    response = login(personas.citizen).post("/p/submit/", form_data(personas))
+    assert "该提交标识已被使用" in " ".join(response.context["form"].non_field_errors())
+    assert "该提交标识已被使用" in response.text
+    assert Case.objects.count() == 1
+
+
+def test_it_asks_recording_staff_for_the_callers_phone(personas, login):
+    response = login(personas.town_clerk).post(
+        "/p/submit/", form_data(personas, submitter_phone="")
+    )
+    assert "请填写手机号码" in " ".join(response.context["form"].errors["submitter_phone"])
+    assert not Case.objects.exists()

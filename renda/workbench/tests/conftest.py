@@ -62,7 +62,7 @@ def browser(_async_unsafe_allowed):
 
 
 @pytest.fixture
-def live_personas(transactional_db, _async_unsafe_allowed) -> Personas:
+def live_personas(committed_db, _async_unsafe_allowed) -> Personas:
     return build_personas()
 
 
