@@ -65,10 +65,12 @@ def test_a_citizen_submits_from_a_phone_and_tracks_the_case(
     # the select and the choice is lost.
     with page.expect_response(lambda r: "/p/places/" in r.url):
         page.get_by_label("所在镇（街道）").select_option(label="东湖街道")
+    _settle(page)
     village = page.get_by_label("所在村（社区）")
     expect(village.locator("option", has_text="湖滨社区")).to_have_count(1)
     with page.expect_response(lambda r: "/p/places/" in r.url):
         village.select_option(label="湖滨社区")
+    _settle(page)
     grid = page.get_by_label("网格（可选）")
     expect(grid.locator("option", has_text="湖滨第一网格")).to_have_count(1)
     grid.select_option(label="湖滨第一网格")
@@ -120,3 +122,10 @@ def test_a_citizen_submits_from_a_phone_and_tracks_the_case(
     fresh.get_by_role("button", name="查询").click()
     expect(fresh.get_by_test_id("state")).to_have_text("已提交，等待受理")
     other.close()
+
+
+def _settle(page) -> None:
+    """Wait until htmx has swapped and settled the response it received."""
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+    )
