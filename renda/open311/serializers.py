@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from renda.cases.models import MOBILE_PHONE_REGEX, Case, Category
-from renda.lib.masking import mask_id_number, mask_phone
+from renda.lib.masking import mask_free_text
 from renda.open311.errors import bad_argument
 from renda.open311.models import Client
 from renda.open311.selectors import CLOSED_STATES, RequestFilters
@@ -171,15 +171,6 @@ def parse_request_filters(data, *, now: dt.datetime | None = None) -> RequestFil
 
 # -- output ------------------------------------------------------------------------------------
 
-_PHONE_IN_TEXT = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
-_ID_IN_TEXT = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])")
-
-
-def _scrub(text: str) -> str:
-    """Mask mobile and ID numbers that somebody typed into free text."""
-    text = _ID_IN_TEXT.sub(lambda m: mask_id_number(m.group()), text)
-    return _PHONE_IN_TEXT.sub(lambda m: mask_phone(m.group()), text)
-
 
 def _w3c(moment: dt.datetime | None) -> str | None:
     return timezone.localtime(moment).isoformat(timespec="seconds") if moment else None
@@ -204,9 +195,9 @@ def service_definition_row(category: Category) -> dict:
 
 def _status_notes(case: Case) -> str | None:
     if case.state == Case.State.CLOSED:
-        return _scrub(case.reply) or None
+        return mask_free_text(case.reply) or None
     if case.state == Case.State.REJECTED:
-        return _scrub(f"不予受理：{case.reject_reason}")
+        return mask_free_text(f"不予受理：{case.reject_reason}")
     if case.state == Case.State.MERGED and case.merged_into is not None:
         return f"已合并至{case.merged_into.code}办理。"
     return None
@@ -246,7 +237,7 @@ def request_row(case: Case, client: Client | None) -> dict:
         "status_notes": _status_notes(case),
         "service_name": case.category.name,
         "service_code": str(case.category_id),
-        "description": _scrub(case.content),
+        "description": mask_free_text(case.content),
         "agency_responsible": _agency(case),
         "service_notice": None,
         "requested_datetime": _w3c(case.created_at),

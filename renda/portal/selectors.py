@@ -3,7 +3,6 @@ collecting deputy, or tracking code with the phone's last four digits) and the p
 ones; the public never sees a name, a phone, an address, a staff member or an internal note.
 """
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,7 +10,6 @@ from django.db.models import Q, QuerySet
 
 from renda.cases.models import Case, CaseEvent
 from renda.cases.workflow import TRANSITIONS, Action
-from renda.lib.masking import mask_id_number, mask_phone
 from renda.org.models import Grid, Level, OrgUnit, Region
 
 S = Case.State
@@ -202,14 +200,3 @@ def collected_cases(deputy) -> QuerySet[Case]:
         .select_related("category", "region")
         .order_by("-created_at", "-pk")
     )
-
-
-# Mainland mobile numbers and 18-digit ID numbers inside free text: people write them into
-# their own complaints, and a published page must not show them.
-_PHONE_IN_TEXT = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
-_ID_IN_TEXT = re.compile(r"(?<![\dXx])\d{17}[\dXx](?![\dXx])")
-
-
-def mask_free_text(text: str) -> str:
-    text = _ID_IN_TEXT.sub(lambda m: mask_id_number(m.group()), text or "")
-    return _PHONE_IN_TEXT.sub(lambda m: mask_phone(m.group()), text)

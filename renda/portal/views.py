@@ -23,6 +23,7 @@ from renda.cases.selectors import cases_for_user
 from renda.cases.services import CaseActionNotAllowed, CaseConflict, case_rate
 from renda.cases.workflow import is_rater
 from renda.deputies.models import Deputy
+from renda.lib.masking import mask_free_text
 from renda.portal import selectors
 from renda.portal.forms import CaseForm, CollectForm, RatingForm, TrackForm
 
@@ -249,9 +250,9 @@ def public(request):
     items = [
         {
             "case": case,
-            "title": selectors.mask_free_text(case.title),
-            "content": selectors.mask_free_text(case.content),
-            "reply": selectors.mask_free_text(case.reply),
+            "title": mask_free_text(case.title),
+            "content": mask_free_text(case.content),
+            "reply": mask_free_text(case.reply),
         }
         for case in page
     ]

@@ -29,3 +29,11 @@ def test_it_styles_every_kind_of_field():
     assert 'class="form-select' in bootstrap(form["kind"])
     assert "form-control" in bootstrap(form["note"])
     assert "form-check-input" in bootstrap(form["agree"])
+
+
+def test_it_masks_numbers_typed_into_free_text():
+    from renda.lib.masking import mask_free_text
+
+    text = "电话13812345678，身份证33010219900101123X，门牌123号"
+    assert mask_free_text(text) == "电话138****5678，身份证3301**********123X，门牌123号"
+    assert mask_free_text("") == ""
