@@ -15,5 +15,10 @@ urlpatterns = [
     path("cases/", include("renda.cases.urls")),
     path("calendar/", include("renda.workcal.urls")),
     path("messages/", include("renda.notifications.urls")),
+    path("triage/", include("renda.triage.urls")),
+    path("hot/", include("renda.hotwords.urls")),
+    path("activities/", include("renda.activities.urls")),
+    path("duty/", include("renda.duty.urls")),
+    path("me/", include("renda.duty.me_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -38,6 +38,8 @@ class Perm(StrEnum):
     PERSONAL_DATA = "personal_data.view"
     CALENDAR_MANAGE = "calendar.manage"
     KEY_SUPERVISION = "supervision.key"
+    # Plan duty activities, take attendance, record station visits.
+    ACTIVITIES_MANAGE = "activities.manage"
     ADMIN_SITE = "admin.site"
 
 
@@ -75,6 +77,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
                     Perm.DEPUTIES_VIEW,
                     Perm.DEPUTIES_MANAGE,
                     Perm.PERSONAL_DATA,
+                    Perm.ACTIVITIES_MANAGE,
                 }
             ),
             anchor="unit",
@@ -82,7 +85,9 @@ ROLE_SPECS: dict[str, RoleSpec] = {
         RoleSpec(
             Role.STATION_CLERK,
             DataScope.UNIT_AND_BELOW,
-            frozenset({Perm.ORG_VIEW, Perm.DEPUTIES_VIEW, Perm.PERSONAL_DATA}),
+            frozenset(
+                {Perm.ORG_VIEW, Perm.DEPUTIES_VIEW, Perm.PERSONAL_DATA, Perm.ACTIVITIES_MANAGE}
+            ),
             anchor="station",
         ),
         RoleSpec(Role.HANDLER, DataScope.ASSIGNED, frozenset({Perm.ORG_VIEW}), anchor="unit"),

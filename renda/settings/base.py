@@ -86,6 +86,10 @@ INSTALLED_APPS = [
     "renda.portal",
     "renda.notifications",
     "renda.open311",
+    "renda.triage",
+    "renda.hotwords",
+    "renda.activities",
+    "renda.duty",
     "renda.workbench",
     "renda.demo",
 ]
