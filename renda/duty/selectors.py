@@ -1,0 +1,266 @@
+"""Reads of points: ledgers, rankings and the annual evaluation, always within the reader's
+data scope (deputies through `renda.deputies.selectors.deputies_for_user`)."""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+
+from renda.deputies.models import Deputy, Seat
+from renda.deputies.selectors import deputies_for_user
+from renda.duty.models import PointEntry, PointRule
+from renda.org.models import OrgUnit, Station
+from renda.org.roles import Perm
+from renda.org.scope import require
+from renda.org.selectors import stations_for_user, units_for_user
+
+E = PointEntry.Status
+MAX_PERIOD_DAYS = 366 * 5
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.date
+    end: dt.date
+    label: str
+
+    @classmethod
+    def year(cls, year: int) -> "Period":
+        return cls(dt.date(year, 1, 1), dt.date(year, 12, 31), f"{year} 年")
+
+    @classmethod
+    def parse(cls, *, year: str = "", start: str = "", end: str = "") -> "Period":
+        """A period from a query string: an explicit start and end, else a year, else this
+        year. Bad input raises ValidationError with a message for the page."""
+        if start or end:
+            try:
+                first = dt.date.fromisoformat(start)
+                last = dt.date.fromisoformat(end)
+            except ValueError:
+                raise ValidationError("请填写有效的起止日期（如 2026-01-01）。") from None
+            if last < first:
+                raise ValidationError("结束日期不能早于开始日期。")
+            if (last - first).days > MAX_PERIOD_DAYS:
+                raise ValidationError("统计期间不能超过 5 年。")
+            return cls(first, last, f"{first.isoformat()} 至 {last.isoformat()}")
+        if year:
+            if not year.isdigit() or not 2000 <= int(year) <= 2100:
+                raise ValidationError("请选择有效的年度。")
+            return cls.year(int(year))
+        return cls.year(timezone.localdate().year)
+
+
+def active_entries() -> QuerySet[PointEntry]:
+    return PointEntry.objects.filter(status=E.ACTIVE)
+
+
+# ---------------------------------------------------------------------------------------------
+# Ledgers
+
+
+def ledger(deputy: Deputy, period: Period, *, history: bool = False) -> QuerySet[PointEntry]:
+    """A deputy's entries of a period, newest first; with `history` the superseded and
+    withdrawn ones too (each says what replaced it)."""
+    qs = deputy.point_entries.filter(date__range=(period.start, period.end))
+    if not history:
+        qs = qs.filter(status=E.ACTIVE)
+    return qs.select_related("rule", "replaced_by").order_by("-date", "-pk")
+
+
+def total(deputy: Deputy, period: Period) -> Decimal:
+    value = (
+        active_entries()
+        .filter(deputy=deputy, date__range=(period.start, period.end))
+        .aggregate(s=Sum("points"))["s"]
+    )
+    return value or Decimal(0)
+
+
+# ---------------------------------------------------------------------------------------------
+# Rankings
+
+
+def congresses_for_user(user) -> QuerySet[OrgUnit]:
+    units = units_for_user(user).filter(kind__in=OrgUnit.CONGRESS_KINDS, is_active=True)
+    return units.order_by("path")
+
+
+def ranking_stations_for_user(user) -> QuerySet[Station]:
+    return stations_for_user(user).filter(is_active=True).order_by("path")
+
+
+@dataclass(frozen=True)
+class RankRow:
+    rank: int
+    deputy: Deputy
+    total: Decimal
+    entries: int
+
+
+def _deputies_of(
+    user, *, congress: OrgUnit | None, station: Station | None, lower: bool
+) -> QuerySet[Deputy]:
+    require(user, Perm.DEPUTIES_VIEW)
+    qs = deputies_for_user(user)
+    if congress is not None:
+        seats = Seat.objects.filter(status=Seat.Status.SERVING)
+        seats = (
+            seats.filter(term__congress__path__startswith=congress.path)
+            if lower
+            else seats.filter(term__congress=congress)
+        )
+        qs = qs.filter(pk__in=seats.values("deputy_id"))
+    if station is not None:
+        qs = qs.filter(station_memberships__station__path__startswith=station.path).distinct()
+    return qs
+
+
+def ranking(
+    user,
+    *,
+    period: Period,
+    congress: OrgUnit | None = None,
+    station: Station | None = None,
+    lower: bool = False,
+) -> list[RankRow]:
+    """The deputies of a congress (with `lower`, also those of the congresses below it) or of
+    a station and its points, best first; equal totals share a rank (1, 1, 3)."""
+    deputies = list(
+        _deputies_of(user, congress=congress, station=station, lower=lower).order_by("name", "pk")
+    )
+    sums = {
+        row["deputy_id"]: (row["total"], row["n"])
+        for row in active_entries()
+        .filter(date__range=(period.start, period.end), deputy_id__in=[d.pk for d in deputies])
+        .values("deputy_id")
+        .annotate(total=Sum("points"), n=Count("pk"))
+    }
+    scored = sorted(
+        ((sums.get(d.pk, (Decimal(0), 0)), d) for d in deputies),
+        key=lambda item: -item[0][0],
+    )
+    rows: list[RankRow] = []
+    for position, ((value, n), deputy) in enumerate(scored, start=1):
+        rank = rows[-1].rank if rows and rows[-1].total == value else position
+        rows.append(RankRow(rank=rank, deputy=deputy, total=value, entries=n))
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# The annual evaluation sheet (考评表)
+
+
+@dataclass
+class RuleLine:
+    name: str
+    source: str
+    count: int
+    points: Decimal
+
+
+@dataclass
+class Evaluation:
+    deputy: Deputy
+    period: Period
+    seats: list[Seat]
+    stations: list[str]
+    lines: list[RuleLine]
+    total: Decimal
+    by_source: dict[str, Decimal] = field(default_factory=dict)
+    ranks: list[tuple[str, int, int]] = field(default_factory=list)  # (congress, rank, of)
+
+
+def evaluation(user, deputy: Deputy, period: Period) -> Evaluation:
+    entries = active_entries().filter(deputy=deputy, date__range=(period.start, period.end))
+    lines = [
+        RuleLine(
+            name=row["rule__name"],
+            source=PointRule.Source(row["source"]).label,
+            count=row["n"],
+            points=row["total"],
+        )
+        for row in entries.values("rule__name", "source")
+        .annotate(n=Count("pk"), total=Sum("points"))
+        .order_by("source", "rule__name")
+    ]
+    by_source: dict[str, Decimal] = defaultdict(Decimal)
+    for line in lines:
+        by_source[line.source] += line.points
+    seats = list(
+        deputy.seats.filter(status=Seat.Status.SERVING)
+        .select_related("term__congress__region")
+        .order_by("term__congress__path")
+    )
+    ranks = []
+    visible = set(congresses_for_user(user).values_list("pk", flat=True))
+    for seat in seats:
+        congress = seat.term.congress
+        if congress.pk not in visible and deputy.user_id != user.pk:
+            continue
+        rows = _rank_within(congress, period)
+        place = next((r for r, d in rows if d == deputy.pk), None)
+        if place is not None:
+            ranks.append((congress.name, place, len(rows)))
+    return Evaluation(
+        deputy=deputy,
+        period=period,
+        seats=seats,
+        stations=[m.station.name for m in deputy.station_memberships.select_related("station")],
+        lines=lines,
+        total=sum((line.points for line in lines), Decimal(0)),
+        by_source=dict(by_source),
+        ranks=ranks,
+    )
+
+
+def _rank_within(congress: OrgUnit, period: Period) -> list[tuple[int, int]]:
+    """(rank, deputy id) of the serving deputies of one congress, unscoped: the deputy's own
+    place is shown on their sheet even to a reader who may not see the others."""
+    ids = list(
+        Seat.objects.filter(term__congress=congress, status=Seat.Status.SERVING).values_list(
+            "deputy_id", flat=True
+        )
+    )
+    sums = dict(
+        active_entries()
+        .filter(date__range=(period.start, period.end), deputy_id__in=ids)
+        .values("deputy_id")
+        .annotate(total=Sum("points"))
+        .values_list("deputy_id", "total")
+    )
+    ordered = sorted(ids, key=lambda d: -(sums.get(d) or 0))
+    result: list[tuple[int, int]] = []
+    last = None
+    for position, deputy_id in enumerate(ordered, start=1):
+        value = sums.get(deputy_id) or 0
+        rank = result[-1][0] if result and last == value else position
+        result.append((rank, deputy_id))
+        last = value
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# A deputy's own pages
+
+
+def deputy_of(user) -> Deputy | None:
+    if not user.is_authenticated:
+        return None
+    return Deputy.objects.filter(user_id=user.pk).first()
+
+
+def my_cases(deputy: Deputy):
+    from renda.cases.models import Case
+
+    mine = Q(collected_by=deputy)
+    if deputy.user_id:
+        mine |= Q(submitter_id=deputy.user_id)
+    return (
+        Case.objects.filter(mine)
+        .select_related("category", "region")
+        .order_by("-created_at", "-pk")
+    )

@@ -1,0 +1,508 @@
+"""Writes of the points ledger: syncing records, changing rules, recomputing, nominations.
+
+`points_sync` makes the ledger agree with some records: each record, deputy and kind of source
+has at most one active entry, from the most specific rule valid on the record's date. An entry
+that no longer agrees is superseded by a new one (or withdrawn when nothing applies any more);
+nothing is deleted, so every number can be traced to the rule and record behind it.
+"""
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q, Sum
+from django.db.models.functions import ExtractYear
+from django.utils import timezone
+
+from renda.deputies.models import Deputy
+from renda.duty.models import Nomination, PointEntry, PointRule, PointRuleChange, format_points
+from renda.duty.sources import SOURCES, Fact, Source, chunks, sources_for_model
+from renda.org.models import OrgUnit
+from renda.org.roles import Perm
+from renda.org.scope import require
+
+logger = logging.getLogger("renda.duty")
+E = PointEntry.Status
+
+# What a rule's form may change; `source` is fixed once a rule exists.
+RULE_FIELDS = (
+    "name",
+    "source",
+    "activity_kind_id",
+    "attendance_status",
+    "case_kind",
+    "points",
+    "valid_from",
+    "valid_to",
+    "basis",
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# Matching
+
+
+def _specificity(rule: PointRule) -> int:
+    return int(bool(getattr(rule, "activity_kind_id", None))) + int(bool(rule.case_kind))
+
+
+def rule_matches(rule: PointRule, fact: Fact) -> bool:
+    if rule.valid_from > fact.date or (rule.valid_to is not None and rule.valid_to < fact.date):
+        return False
+    if rule.attendance_status and rule.attendance_status != fact.attendance_status:
+        return False
+    kind_id = getattr(rule, "activity_kind_id", None)
+    if kind_id and kind_id != fact.activity_kind_id:
+        return False
+    return not (rule.case_kind and rule.case_kind != fact.case_kind)
+
+
+def best_rule(rules: list[PointRule], fact: Fact) -> PointRule | None:
+    """The most specific rule that applies (a rule for 接待日 beats one for any activity)."""
+    found = [r for r in rules if rule_matches(r, fact)]
+    if not found:
+        return None
+    return max(found, key=lambda r: (_specificity(r), -r.pk))
+
+
+def reason_for(rule: PointRule, date: dt.date) -> str:
+    """`+2 分 参加接待日 2026-10-15`."""
+    return f"{format_points(rule.points)} 分 {rule.name} {date.isoformat()}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Sync
+
+
+@dataclass
+class SyncResult:
+    created: int = 0
+    ended: int = 0
+    # (deputy_id, year) → change of that deputy's total for the year
+    deltas: dict[tuple[int, int], Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+
+    def add(self, other: "SyncResult") -> None:
+        self.created += other.created
+        self.ended += other.ended
+        for key, value in other.deltas.items():
+            self.deltas[key] += value
+
+
+def _rules_by_source(sources: list[Source]) -> dict[str, list[PointRule]]:
+    rules: dict[str, list[PointRule]] = defaultdict(list)
+    for rule in PointRule.objects.filter(source__in=[s.source for s in sources]):
+        rules[rule.source].append(rule)
+    return rules
+
+
+def _sync_chunk(
+    sources: list[Source], ids: list[int], rules: dict[str, list[PointRule]], note: str
+) -> SyncResult:
+    result = SyncResult()
+    model = sources[0].model()
+    content_type = ContentType.objects.get_for_model(model)
+    wanted: dict[tuple[int, int, str], PointEntry] = {}
+    for source in sources:
+        for object_id, facts in source.facts(ids).items():
+            for fact in facts:
+                rule = best_rule(rules.get(source.source, []), fact)
+                if rule is None:
+                    continue
+                wanted[(object_id, fact.deputy_id, source.source)] = PointEntry(
+                    deputy_id=fact.deputy_id,
+                    rule=rule,
+                    source=source.source,
+                    content_type=content_type,
+                    object_id=object_id,
+                    date=fact.date,
+                    points=rule.points,
+                    reason=reason_for(rule, fact.date),
+                    record_label=fact.label[:200],
+                )
+    existing = PointEntry.objects.filter(
+        content_type=content_type,
+        object_id__in=ids,
+        status=E.ACTIVE,
+        source__in=[s.source for s in sources],
+    )
+    now = timezone.now()
+    to_end: list[PointEntry] = []
+    replaced: list[tuple[PointEntry, PointEntry]] = []
+    for entry in existing:
+        new = wanted.pop((entry.object_id, entry.deputy_id, entry.source), None)
+        if new is not None and (
+            new.rule_id == entry.rule_id
+            and new.points == entry.points
+            and new.date == entry.date
+            and new.reason == entry.reason
+            and new.record_label == entry.record_label
+        ):
+            continue
+        to_end.append(entry)
+        result.deltas[(entry.deputy_id, entry.date.year)] -= entry.points
+        if new is not None:
+            replaced.append((entry, new))
+    fresh = [new for _, new in replaced] + list(wanted.values())
+    if to_end:
+        # Withdrawn first, so the new active entries do not meet the one-active constraint;
+        # those that were replaced then point at their successors.
+        PointEntry.objects.filter(pk__in=[e.pk for e in to_end]).update(
+            status=E.WITHDRAWN, ended_at=now, ended_note=note[:200]
+        )
+    if fresh:
+        PointEntry.objects.bulk_create(fresh, batch_size=1000)
+        for new in fresh:
+            result.deltas[(new.deputy_id, new.date.year)] += new.points
+    if replaced:
+        for old, new in replaced:
+            old.status, old.replaced_by, old.ended_at, old.ended_note = E.SUPERSEDED, new, now, note
+        PointEntry.objects.bulk_update(
+            [old for old, _ in replaced],
+            ["status", "replaced_by", "ended_at", "ended_note"],
+            batch_size=1000,
+        )
+    result.created = len(fresh)
+    result.ended = len(to_end)
+    return result
+
+
+def points_sync(*, model_label: str, ids, note: str = "来源记录变化") -> SyncResult:
+    """Make the ledger agree with these records of one model ("cases.Case")."""
+    sources = [s for s in sources_for_model(model_label) if s.model() is not None]
+    result = SyncResult()
+    if not sources:
+        return result
+    rules = _rules_by_source(sources)
+    with transaction.atomic():
+        for batch in chunks(ids):
+            result.add(_sync_chunk(sources, batch, rules, note))
+    return result
+
+
+def points_sync_after_commit(model_label: str, ids: list[int]) -> None:
+    """Run by the signal handlers once the record's transaction commits. A failure is logged,
+    not raised: the record was saved, and `recompute_points` repairs the ledger later."""
+    try:
+        points_sync(model_label=model_label, ids=ids)
+    except Exception:
+        logger.exception("points sync failed for %s %s", model_label, ids)
+
+
+def _sync_sources_between(
+    sources: list[Source], start: dt.date | None, end: dt.date | None, note: str
+) -> SyncResult:
+    result = SyncResult()
+    by_model: dict[str, list[Source]] = defaultdict(list)
+    for source in sources:
+        if source.model() is not None:
+            by_model[source.model_label].append(source)
+    for group in by_model.values():
+        ids: set[int] = set()
+        for source in group:
+            ids.update(source.ids_between(start, end))
+        rules = _rules_by_source(group)
+        for batch in chunks(sorted(ids)):
+            result.add(_sync_chunk(group, batch, rules, note))
+    return result
+
+
+def points_recompute(*, year: int | None = None) -> SyncResult:
+    """Bring the whole ledger (or one year of it) in line with the rules and the records."""
+    start = dt.date(year, 1, 1) if year else None
+    end = dt.date(year, 12, 31) if year else None
+    with transaction.atomic():
+        result = _sync_sources_between(list(SOURCES.values()), start, end, "重新计算积分")
+        # Entries of that period whose record no longer yields anything were not revisited
+        # when the record is gone from the window; revisit them by their own ids.
+        stale = PointEntry.objects.filter(status=E.ACTIVE)
+        if year:
+            stale = stale.filter(date__year=year)
+        for model_label in {s.model_label for s in SOURCES.values() if s.model() is not None}:
+            app_label, model_name = model_label.split(".")
+            ids = stale.filter(
+                content_type__app_label=app_label, content_type__model=model_name.lower()
+            ).values_list("object_id", flat=True)
+            group = [s for s in sources_for_model(model_label) if s.model() is not None]
+            rules = _rules_by_source(group)
+            for batch in chunks(sorted(set(ids))):
+                result.add(_sync_chunk(group, batch, rules, "重新计算积分"))
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# Rules
+
+
+class NegativeTotals(ValidationError):
+    """Saving the rule would leave some deputies with a negative total for a year."""
+
+    def __init__(self, rows: list[tuple[Deputy, int, Decimal, Decimal]]) -> None:
+        self.rows = rows  # (deputy, year, total before, total after)
+        shown = "；".join(
+            f"{d.name} {year} 年：{format_points(before)} → {format_points(after)} 分"
+            for d, year, before, after in rows[:5]
+        )
+        more = f" 等 {len(rows)} 名代表" if len(rows) > 5 else ""
+        super().__init__(
+            f"此修改将使代表的年度积分变为负数（{shown}{more}）。"
+            "如确认无误，请勾选“确认负分仍然保存”后再次提交。"
+        )
+
+
+@dataclass
+class RuleChangeResult:
+    rule: PointRule
+    sync: SyncResult
+    negatives: list[tuple[Deputy, int, Decimal, Decimal]]
+    change: PointRuleChange | None = None
+
+    @property
+    def affected_deputies(self) -> int:
+        return len({d for (d, _), v in self.sync.deltas.items() if v})
+
+
+def _snapshot(rule: PointRule) -> dict:
+    return {
+        name: (str(getattr(rule, name)) if getattr(rule, name) is not None else None)
+        for name in RULE_FIELDS
+        if hasattr(rule, name)
+    }
+
+
+def _check_overlap(rule: PointRule) -> None:
+    same = PointRule.objects.filter(
+        source=rule.source,
+        attendance_status=rule.attendance_status,
+        case_kind=rule.case_kind,
+    ).exclude(pk=rule.pk)
+    if hasattr(rule, "activity_kind_id"):
+        same = same.filter(activity_kind_id=rule.activity_kind_id)
+    if rule.valid_to is not None:
+        same = same.filter(valid_from__lte=rule.valid_to)
+    same = same.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=rule.valid_from))
+    other = same.first()
+    if other is not None:
+        raise ValidationError(
+            {
+                "valid_from": f"与规则“{other.name}”（{other.period_display()}）的条件相同且有效期"
+                "重叠：同一条件在同一时间只能有一条规则。请先为原规则设置失效日期。"
+            }
+        )
+
+
+def _negatives(deltas: dict[tuple[int, int], Decimal]) -> list:
+    """Deputy-years whose total this change lowers below zero."""
+    lowered = {key: delta for key, delta in deltas.items() if delta < 0}
+    if not lowered:
+        return []
+    deputy_ids = {d for d, _ in lowered}
+    years = {y for _, y in lowered}
+    totals = {
+        (row["deputy_id"], row["year"]): row["total"]
+        for row in PointEntry.objects.filter(
+            status=E.ACTIVE, deputy_id__in=deputy_ids, date__year__in=years
+        )
+        .annotate(year=ExtractYear("date"))
+        .values("deputy_id", "year")
+        .annotate(total=Sum("points"))
+    }
+    rows = []
+    names = Deputy.objects.in_bulk(deputy_ids)
+    for (deputy_id, year), delta in sorted(lowered.items()):
+        after = totals.get((deputy_id, year), Decimal(0))
+        if after < 0:
+            rows.append((names[deputy_id], year, after - delta, after))
+    return rows
+
+
+def _affected_window(before: PointRule | None, after: PointRule) -> tuple[dt.date, dt.date | None]:
+    """The days whose records the change may touch: the old period and the new one."""
+    rules = [r for r in (before, after) if r is not None]
+    start = min(r.valid_from for r in rules)
+    ends = [r.valid_to for r in rules]
+    return start, None if any(e is None for e in ends) else max(ends)
+
+
+class _Preview(Exception):
+    pass
+
+
+def rule_save(
+    *,
+    actor,
+    rule: PointRule | None = None,
+    confirm_negative: bool = False,
+    preview: bool = False,
+    **values,
+) -> RuleChangeResult:
+    """Create a rule or change one, and recompute the ledger entries it affects.
+
+    The effect is computed first: when it would lower some deputy's total for a year below
+    zero the change is refused with `NegativeTotals` unless `confirm_negative`. With `preview`
+    nothing is kept: the result says what saving would do.
+    """
+    require(actor, Perm.DEPUTIES_MANAGE)
+    unknown = set(values) - set(RULE_FIELDS) - {"activity_kind"}
+    if unknown:
+        raise TypeError(f"unknown rule fields: {sorted(unknown)}")
+    creating = rule is None
+    old: PointRule | None = None
+    if creating:
+        rule = PointRule()
+    else:
+        old = PointRule.objects.get(pk=rule.pk)
+        rule = PointRule.objects.get(pk=rule.pk)
+        if values.get("source", rule.source) != rule.source:
+            raise ValidationError({"source": "规则创建后不能更改积分来源，请新建一条规则。"})
+    for name, value in values.items():
+        setattr(rule, name, value)
+    if rule.source != PointRule.Source.ATTENDANCE:
+        rule.attendance_status = ""
+        if hasattr(rule, "activity_kind_id"):
+            rule.activity_kind_id = None
+    if rule.source not in PointRule.CASE_SOURCES:
+        rule.case_kind = ""
+    if rule.source == PointRule.Source.ATTENDANCE and not rule.attendance_status:
+        raise ValidationError({"attendance_status": "“履职活动出勤”规则须选择出勤情况。"})
+    if rule.valid_from and rule.valid_to and rule.valid_to < rule.valid_from:
+        raise ValidationError({"valid_to": "失效日期不能早于生效日期。"})
+    if rule.points is not None and not -100 <= rule.points <= 100:
+        raise ValidationError({"points": "分值应在 -100 到 100 之间。"})
+    rule.full_clean()
+    _check_overlap(rule)
+    before = _snapshot(old) if old is not None else {}
+    after = _snapshot(rule)
+    outcome: RuleChangeResult | None = None
+    try:
+        with transaction.atomic():
+            rule.save()
+            start, end = _affected_window(old, rule)
+            sync = _sync_sources_between(
+                [SOURCES[rule.source]], start, end, f"积分规则“{rule.name}”修改"
+            )
+            negatives = _negatives(sync.deltas)
+            outcome = RuleChangeResult(rule=rule, sync=sync, negatives=negatives)
+            if preview:
+                raise _Preview()
+            if negatives and not confirm_negative:
+                raise NegativeTotals(negatives)
+            outcome.change = PointRuleChange.objects.create(
+                rule=rule,
+                actor=actor if getattr(actor, "is_authenticated", False) else None,
+                before=before,
+                after=after,
+                entries_created=sync.created,
+                entries_ended=sync.ended,
+                negative_confirmed=bool(negatives),
+            )
+    except _Preview:
+        if creating:
+            rule.pk = None
+        assert outcome is not None
+        return outcome
+    assert outcome is not None
+    return outcome
+
+
+# ---------------------------------------------------------------------------------------------
+# Nominations
+
+
+def nomination_propose(
+    *,
+    actor,
+    honour: str,
+    congress: OrgUnit,
+    year: int,
+    top: int,
+    deputies,
+    rules: list[PointRule] | None = None,
+) -> list[Nomination]:
+    """Propose the `top` deputies of `deputies` (a congress's, already scoped) by points of
+    `year` — all points for 履职积极分子, points from suggestions for 优秀建议领衔代表 unless
+    `rules` names the rules to count. Proposals already made for that honour and year stay;
+    those still unconfirmed are replaced by the new ranking."""
+    require(actor, Perm.DEPUTIES_MANAGE)
+    if honour not in Nomination.Honour.values:
+        raise ValidationError("请选择荣誉类别。")
+    if not 1 <= top <= 200:
+        raise ValidationError("推荐人数应在 1 到 200 之间。")
+    if not congress.is_congress:
+        raise ValidationError(f"“{congress.name}”不是人大机关，不能推荐。")
+    entries = PointEntry.objects.filter(status=E.ACTIVE, date__year=year, deputy__in=deputies)
+    if rules:
+        entries = entries.filter(rule__in=rules)
+        basis = "按规则：" + "、".join(r.name for r in rules)
+    elif honour == Nomination.Honour.SUGGESTION_LEAD:
+        entries = entries.filter(source__in=PointRule.CASE_SOURCES, rule__case_kind="suggestion")
+        basis = "按代表建议相关积分"
+    else:
+        basis = "按年度履职积分总分"
+    ranked = list(
+        entries.values("deputy_id")
+        .annotate(total=Sum("points"))
+        .filter(total__gt=0)
+        .order_by("-total", "deputy_id")[:top]
+    )
+    if not ranked:
+        raise ValidationError(f"{year} 年没有可据以推荐的积分记录。")
+    now = timezone.now()
+    with transaction.atomic():
+        current = {
+            n.deputy_id: n
+            for n in Nomination.objects.select_for_update().filter(
+                honour=honour, year=year, congress=congress, status__in=Nomination.OPEN_OR_DECIDED
+            )
+        }
+        made = []
+        for rank, row in enumerate(ranked, start=1):
+            text = f"{basis}，{year} 年共 {format_points(row['total'])} 分，第 {rank} 名"
+            nomination = current.pop(row["deputy_id"], None)
+            if nomination is not None and nomination.status != Nomination.Status.PROPOSED:
+                continue  # already decided: the decision stands
+            if nomination is None:
+                nomination = Nomination(
+                    honour=honour, year=year, congress=congress, deputy_id=row["deputy_id"]
+                )
+            nomination.rank, nomination.points, nomination.basis = rank, row["total"], text
+            nomination.proposed_by, nomination.proposed_at = actor, now
+            nomination.full_clean()
+            nomination.save()
+            made.append(nomination)
+        # Earlier proposals that fell out of the new ranking are withdrawn, not deleted.
+        for nomination in current.values():
+            if nomination.status == Nomination.Status.PROPOSED:
+                nomination.status = Nomination.Status.WITHDRAWN
+                nomination.decided_by, nomination.decided_at = actor, now
+                nomination.note = "重新推荐后未进入名单"
+                nomination.save(update_fields=["status", "decided_by", "decided_at", "note"])
+    return made
+
+
+@transaction.atomic
+def nomination_decide(
+    *, actor, nomination: Nomination, confirm: bool, note: str = ""
+) -> Nomination:
+    """确认 or 不予采纳 a proposal; the decision keeps who made it and when."""
+    require(actor, Perm.DEPUTIES_MANAGE)
+    fresh = Nomination.objects.select_for_update().get(pk=nomination.pk)
+    if fresh.status != Nomination.Status.PROPOSED:
+        raise ValidationError(
+            f"该推荐已于 {timezone.localtime(fresh.decided_at):%Y-%m-%d %H:%M} "
+            f"{fresh.get_status_display()}，不能重复处理。"
+        )
+    note = (note or "").strip()
+    if len(note) > 300:
+        raise ValidationError("说明不能超过300字。")
+    fresh.status = Nomination.Status.CONFIRMED if confirm else Nomination.Status.DECLINED
+    fresh.decided_by = actor
+    fresh.decided_at = timezone.now()
+    fresh.note = note
+    fresh.full_clean()
+    fresh.save(update_fields=["status", "decided_by", "decided_at", "note"])
+    return fresh
