@@ -1,0 +1,82 @@
+"""activity_raise_case: a problem or suggestion heard in an activity becomes a case, linked
+both ways and carrying the campaign."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from renda.activities.models import ActivityCase
+from renda.activities.services import activity_create, activity_raise_case
+from renda.activities.tests.helpers import campaign, days, kind, station_activity
+from renda.cases.models import Case, Category
+
+
+def _raise(personas, activity, *, actor=None, **fields):
+    fields.setdefault("nature", ActivityCase.Nature.PROBLEM)
+    fields.setdefault("title", "湖滨路路灯不亮")
+    fields.setdefault("content", "湖滨路东段路灯已坏两周，夜间出行不便。")
+    fields.setdefault("category", Category.objects.get(name="城乡建设"))
+    return activity_raise_case(actor=actor or personas.station_clerk, activity=activity, **fields)
+
+
+def test_a_deputy_present_raises_a_problem_that_becomes_a_case(personas):
+    six = campaign(personas)
+    activity = station_activity(personas, campaign=six)
+    link = _raise(personas, activity, raised_by=personas.deputies["deputy"])
+    case = link.case
+    assert case.channel == Case.Channel.ACTIVITY
+    assert case.kind == Case.Kind.OPINION
+    assert case.collected_by == personas.deputies["deputy"]
+    assert case.region == activity.region
+    assert link.campaign == six
+    # Both ways: the activity lists the case, the case knows its activity.
+    assert list(activity.case_links.all()) == [link]
+    assert Case.objects.get(pk=case.pk).activity_link.activity == activity
+
+
+def test_a_reception_day_case_comes_through_the_reception_channel(personas):
+    activity = station_activity(personas, kind=kind("reception_day"))
+    link = _raise(personas, activity, submitter_name="李群众", submitter_phone="13800001111")
+    assert link.case.channel == Case.Channel.RECEPTION_DAY
+    assert link.raised_by is None
+
+
+def test_a_deputy_raises_in_their_own_record(personas):
+    activity = activity_create(actor=personas.deputy, kind=kind(), date=days(0))
+    link = _raise(personas, activity, actor=personas.deputy, nature=ActivityCase.Nature.SUGGESTION)
+    assert link.raised_by == personas.deputies["deputy"]
+    assert link.case.collected_by == personas.deputies["deputy"]
+
+
+def test_the_same_submission_twice_links_once(personas):
+    activity = station_activity(personas)
+    first = _raise(personas, activity, raised_by=personas.deputies["deputy"], idempotency_key="k1")
+    again = _raise(personas, activity, raised_by=personas.deputies["deputy"], idempotency_key="k1")
+    assert first.pk == again.pk
+    assert ActivityCase.objects.count() == 1
+
+
+def test_a_deputy_who_was_not_present_cannot_be_the_one_who_raised_it(personas):
+    activity = station_activity(personas, attended=())
+    with pytest.raises(ValidationError, match="未登记出席"):
+        _raise(personas, activity, raised_by=personas.deputies["deputy"])
+
+
+def test_a_planned_activity_raises_nothing(personas):
+    activity = station_activity(personas, when=4, attended=())
+    with pytest.raises(ValidationError, match="尚未开展"):
+        _raise(personas, activity, submitter_name="李群众", submitter_phone="13800001111")
+    assert not Case.objects.exists()
+
+
+def test_staff_without_a_deputy_need_the_voters_phone(personas):
+    activity = station_activity(personas)
+    with pytest.raises(ValidationError):
+        _raise(personas, activity)
+    assert not Case.objects.exists()
+
+
+@pytest.mark.parametrize("name", ["other_town_clerk", "deputy", "leader"])
+def test_others_cannot_raise_in_a_clerks_activity(personas, name):
+    activity = station_activity(personas)
+    with pytest.raises(PermissionDenied):
+        _raise(personas, activity, actor=getattr(personas, name))
