@@ -27,10 +27,10 @@ class PointRule(models.Model):
         CASE_COLLECTED = "case_collected", "收集意见建议"
         CASE_SOLVED = "case_solved", "意见建议得到解决（A类）"
 
-    # Values of the activities app's Attendance.status; kept here as text so the rules table
-    # does not depend on that app's internals.
+    # The values of `activities.Attendance.Status` that can earn or lose points (an invited
+    # deputy whose attendance is not taken yet earns nothing).
     class AttendanceStatus(models.TextChoices):
-        PRESENT = "present", "出席"
+        ATTENDED = "attended", "出席"
         LEAVE = "leave", "请假"
         ABSENT = "absent", "缺席"
 
@@ -46,6 +46,15 @@ class PointRule(models.Model):
         choices=AttendanceStatus.choices,
         blank=True,
         help_text="仅用于“履职活动出勤”",
+    )
+    activity_kind = models.ForeignKey(
+        "activities.ActivityKind",
+        verbose_name="活动类型",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="point_rules",
+        help_text="仅用于“履职活动出勤”；留空表示所有类型",
     )
     case_kind = models.CharField(
         "事项类型",
@@ -78,6 +87,10 @@ class PointRule(models.Model):
                 condition=(Q(source="attendance") & ~Q(attendance_status=""))
                 | (~Q(source="attendance") & Q(attendance_status="")),
                 name="pointrule_status_only_for_attendance",
+            ),
+            models.CheckConstraint(
+                condition=Q(source="attendance") | Q(activity_kind__isnull=True),
+                name="pointrule_kind_only_for_attendance",
             ),
             models.CheckConstraint(
                 condition=Q(source__in=["case_collected", "case_solved"]) | Q(case_kind=""),

@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -184,13 +185,55 @@ def points_sync(*, model_label: str, ids, note: str = "来源记录变化") -> S
     return result
 
 
-def points_sync_after_commit(model_label: str, ids: list[int]) -> None:
-    """Run by the signal handlers once the record's transaction commits. A failure is logged,
+def records_touched(sender_label: str, pk: int) -> dict[str, list[int]]:
+    """The records whose points a save of `sender_label` #`pk` may change, by model."""
+    if sender_label == "cases.CaseEvent":
+        from renda.cases.models import CaseEvent
+
+        return {
+            "cases.Case": list(CaseEvent.objects.filter(pk=pk).values_list("case_id", flat=True))
+        }
+    if not sender_label.startswith("activities."):
+        return {}
+    Attendance = apps.get_model("activities", "Attendance")
+    DutyDayDeputy = apps.get_model("activities", "DutyDayDeputy")
+    if sender_label == "activities.Attendance":
+        row = Attendance.objects.filter(pk=pk).values("activity_id", "deputy_id").first()
+        if row is None:
+            return {}
+        rota = DutyDayDeputy.objects.filter(
+            duty_day__activity_id=row["activity_id"], deputy_id=row["deputy_id"]
+        )
+        return {
+            "activities.Attendance": [pk],
+            "activities.DutyDayDeputy": list(rota.values_list("pk", flat=True)),
+        }
+    if sender_label == "activities.Activity":
+        attendance = Attendance.objects.filter(activity_id=pk)
+        rota = DutyDayDeputy.objects.filter(duty_day__activity_id=pk)
+    elif sender_label == "activities.DutyDay":
+        attendance = Attendance.objects.filter(activity__duty_day__pk=pk)
+        rota = DutyDayDeputy.objects.filter(duty_day_id=pk)
+    elif sender_label == "activities.DutyDayDeputy":
+        attendance = Attendance.objects.none()
+        rota = DutyDayDeputy.objects.filter(pk=pk)
+    else:
+        return {}
+    return {
+        "activities.Attendance": list(attendance.values_list("pk", flat=True)),
+        "activities.DutyDayDeputy": list(rota.values_list("pk", flat=True)),
+    }
+
+
+def points_sync_after_commit(sender_label: str, pk: int) -> None:
+    """Run by the signal handlers once the saving transaction commits. A failure is logged,
     not raised: the record was saved, and `recompute_points` repairs the ledger later."""
     try:
-        points_sync(model_label=model_label, ids=ids)
+        for model_label, ids in records_touched(sender_label, pk).items():
+            if ids:
+                points_sync(model_label=model_label, ids=ids)
     except Exception:
-        logger.exception("points sync failed for %s %s", model_label, ids)
+        logger.exception("points sync failed after saving %s %s", sender_label, pk)
 
 
 def _sync_sources_between(

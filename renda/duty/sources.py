@@ -146,9 +146,99 @@ class CaseSolvedSource(CaseSource):
         return qs.values_list("pk", flat=True)
 
 
+class AttendanceSource(Source):
+    """Attendance taken at a held activity: 出席 earns, 缺席 loses, 请假 as the rules say."""
+
+    source = S.ATTENDANCE
+    model_label = "activities.Attendance"
+
+    def facts(self, ids):
+        model = self.model()
+        rows = model.objects.filter(
+            pk__in=list(ids),
+            activity__status="held",
+            status__in=PointRule.AttendanceStatus.values,
+        ).values(
+            "pk", "deputy_id", "status", "activity__date", "activity__kind_id", "activity__title"
+        )
+        return {
+            row["pk"]: [
+                Fact(
+                    deputy_id=row["deputy_id"],
+                    date=row["activity__date"],
+                    label=row["activity__title"],
+                    attendance_status=row["status"],
+                    activity_kind_id=row["activity__kind_id"],
+                )
+            ]
+            for row in rows
+        }
+
+    def ids_between(self, start, end):
+        qs = self.model().objects.all()
+        if start:
+            qs = qs.filter(activity__date__gte=start)
+        if end:
+            qs = qs.filter(activity__date__lte=end)
+        return qs.values_list("pk", flat=True)
+
+
+class DutyRotaSource(Source):
+    """A deputy on duty at a station (值班) on a day that was held and that they attended."""
+
+    source = S.DUTY_DAY
+    model_label = "activities.DutyDayDeputy"
+
+    def facts(self, ids):
+        model = self.model()
+        rows = list(
+            model.objects.filter(
+                pk__in=list(ids),
+                duty_day__is_cancelled=False,
+                duty_day__activity__status="held",
+                duty_day__date__lte=timezone.localdate(),
+            ).values(
+                "pk",
+                "deputy_id",
+                "duty_day__date",
+                "duty_day__title",
+                "duty_day__activity_id",
+                "duty_day__station__name",
+            )
+        )
+        attendance = apps.get_model("activities", "Attendance")
+        attended = set(
+            attendance.objects.filter(
+                activity_id__in={r["duty_day__activity_id"] for r in rows},
+                status="attended",
+            ).values_list("activity_id", "deputy_id")
+        )
+        return {
+            row["pk"]: [
+                Fact(
+                    deputy_id=row["deputy_id"],
+                    date=row["duty_day__date"],
+                    label=f"{row['duty_day__station__name']} {row['duty_day__title']}",
+                )
+            ]
+            for row in rows
+            if (row["duty_day__activity_id"], row["deputy_id"]) in attended
+        }
+
+    def ids_between(self, start, end):
+        qs = self.model().objects.all()
+        if start:
+            qs = qs.filter(duty_day__date__gte=start)
+        if end:
+            qs = qs.filter(duty_day__date__lte=end)
+        return qs.values_list("pk", flat=True)
+
+
 SOURCES: dict[str, Source] = {
     s.source: s
     for s in (
+        AttendanceSource(),
+        DutyRotaSource(),
         CaseCollectedSource(),
         CaseSolvedSource(),
     )
