@@ -12,6 +12,7 @@ from renda.activities.services.activities import (
     activity_update,
     attendance_add,
     attendance_record,
+    attendance_take,
 )
 from renda.activities.services.stations import (
     campaign_create,
@@ -28,6 +29,7 @@ __all__ = [
     "activity_update",
     "attendance_add",
     "attendance_record",
+    "attendance_take",
     "campaign_create",
     "duty_day_hold",
     "schedule_create",

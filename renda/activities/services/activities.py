@@ -330,3 +330,39 @@ def activity_raise_case(
         raised_by=raised_by,
         created_by=actor,
     )
+
+
+@transaction.atomic
+def attendance_take(
+    *,
+    actor,
+    activity: Activity,
+    statuses: dict[int, str],
+    notes: dict[int, str] | None = None,
+    add: Iterable[Deputy] = (),
+) -> int:
+    """The attendance sheet at once: `statuses` maps the deputy ids already on the list to
+    their status, `add` puts more deputies on it (present if the activity has been held,
+    invited if not). All or nothing; returns how many rows changed."""
+    notes = notes or {}
+    changed = 0
+    rows = {row.deputy_id: row for row in activity.attendances.select_related("deputy")}
+    for deputy_id, status in statuses.items():
+        row = rows.get(deputy_id)
+        if row is None:
+            raise ValidationError({"deputy": "名单已变化，请刷新页面后重新登记。"})
+        note = notes.get(deputy_id, row.note)
+        if row.status != status or row.note != note:
+            attendance_record(
+                actor=actor, activity=activity, deputy=row.deputy, status=status, note=note
+            )
+            changed += 1
+    status = (
+        Attendance.Status.ATTENDED
+        if activity.date <= timezone.localdate()
+        else Attendance.Status.INVITED
+    )
+    for deputy in add:
+        attendance_add(actor=actor, activity=activity, deputy=deputy, status=status)
+        changed += 1
+    return changed

@@ -1,0 +1,180 @@
+"""四张清单: the work list (activities), the problem and suggestion lists (cases raised), and
+the results list (cases solved, with their result) — for any campaign, station, region and
+period in the reader's scope, as a page and as one Excel workbook with four sheets."""
+
+import io
+import unicodedata
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from renda.activities import forms, selectors
+from renda.lib.excel import xlsx_response
+from renda.org.roles import Perm
+from renda.org.scope import scope_for
+
+# The page shows the newest rows of each list; the export has them all.
+PAGE_ROWS = 100
+EXPORT_ROWS = 20000
+ACTIVITY_HEADERS = [
+    *("日期", "活动名称", "类型", "主题活动", "联络站"),
+    *("区划", "状态", "出席代表数", "活动纪要", "链接"),
+]
+
+
+def _require_reader(user) -> None:
+    scope = scope_for(user)
+    if not (scope.can(Perm.ACTIVITIES_MANAGE) or scope.can(Perm.DEPUTIES_VIEW)):
+        raise PermissionDenied("您没有查看四张清单的权限。")
+
+
+def _lists(request: HttpRequest):
+    _require_reader(request.user)
+    form = forms.FourListsForm(request.GET or None, user=request.user)
+    lists = selectors.four_lists(request.user, **form.filters())
+    return form, lists
+
+
+@login_required
+def four_lists(request: HttpRequest) -> HttpResponse:
+    form, lists = _lists(request)
+    counts = {
+        "activities": lists.activities.count(),
+        "problems": lists.problems.count(),
+        "suggestions": lists.suggestions.count(),
+        "results": lists.results.count(),
+    }
+    return render(
+        request,
+        "activities/four_lists.html",
+        {
+            "form": form,
+            "counts": counts,
+            "activities": lists.activities[:PAGE_ROWS],
+            "problems": lists.problems[:PAGE_ROWS],
+            "suggestions": lists.suggestions[:PAGE_ROWS],
+            "results": lists.results[:PAGE_ROWS],
+            "page_rows": PAGE_ROWS,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _workbook(sheets: list[tuple[str, list[str], list[list]]]) -> bytes:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    fill = PatternFill("solid", fgColor="F2DCDB")
+    for title, headers, rows in sheets:
+        sheet = workbook.create_sheet(title)
+        sheet.append(headers)
+        widths = [_width(h) for h in headers]
+        for row in rows:
+            values = ["" if v is None else v for v in row]
+            sheet.append(values)
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"
+            for i, value in enumerate(values):
+                widths[i] = max(widths[i], _width(str(value)))
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+            cell.fill = fill
+            cell.alignment = Alignment(vertical="center")
+        sheet.freeze_panes = "A2"
+        for i, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(i)].width = min(max(width + 2, 8), 60)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _case_rows(request, links, *, with_result: bool) -> list[list]:
+    rows = []
+    for link in links[:EXPORT_ROWS]:
+        case = link.case
+        row = [
+            case.code,
+            case.title,
+            case.category.name,
+            case.region.name,
+            link.raised_by.name if link.raised_by else "",
+            f"{link.activity.date:%Y-%m-%d}",
+            link.activity.title,
+            case.get_state_display(),
+        ]
+        if with_result:
+            row += [case.get_result_class_display(), case.reply]
+        row.append(request.build_absolute_uri(reverse("cases:detail", args=[case.code])))
+        rows.append(row)
+    return rows
+
+
+@login_required
+def four_lists_export(request: HttpRequest) -> HttpResponse:
+    _form, lists = _lists(request)
+    activity_rows = [
+        [
+            f"{a.date:%Y-%m-%d}",
+            a.title,
+            a.kind.name,
+            a.campaign.name if a.campaign else "",
+            a.station.name if a.station else "",
+            a.region.name,
+            a.get_status_display(),
+            a.attended,
+            a.summary,
+            request.build_absolute_uri(reverse("activities:detail", args=[a.pk])),
+        ]
+        for a in lists.activities[:EXPORT_ROWS]
+    ]
+    case_headers = ["编号", "标题", "分类", "区划", "提出代表", "活动日期", "活动", "状态"]
+    content = _workbook(
+        [
+            (
+                "工作清单",
+                [
+                    "日期",
+                    "活动名称",
+                    "类型",
+                    "主题活动",
+                    "联络站",
+                    "区划",
+                    "状态",
+                    "出席代表数",
+                    "活动纪要",
+                    "链接",
+                ],
+                activity_rows,
+            ),
+            (
+                "问题清单",
+                [*case_headers, "链接"],
+                _case_rows(request, lists.problems, with_result=False),
+            ),
+            (
+                "建议清单",
+                [*case_headers, "链接"],
+                _case_rows(request, lists.suggestions, with_result=False),
+            ),
+            (
+                "成果清单",
+                [*case_headers, "办理结果", "答复内容", "链接"],
+                _case_rows(request, lists.results, with_result=True),
+            ),
+        ]
+    )
+    day = timezone.localdate()
+    return xlsx_response(
+        content=content, filename=f"四张清单-{day:%Y%m%d}.xlsx", fallback="four-lists.xlsx"
+    )
