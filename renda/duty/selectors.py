@@ -15,7 +15,7 @@ from renda.deputies.selectors import deputies_for_user
 from renda.duty.models import PointEntry, PointRule
 from renda.org.models import OrgUnit, Station
 from renda.org.roles import Perm
-from renda.org.scope import require
+from renda.org.scope import require, user_can
 from renda.org.selectors import stations_for_user, units_for_user
 
 E = PointEntry.Status
@@ -196,10 +196,15 @@ def evaluation(user, deputy: Deputy, period: Period) -> Evaluation:
         .order_by("term__congress__path")
     )
     ranks = []
-    visible = set(congresses_for_user(user).values_list("pk", flat=True))
+    own = deputy.user_id is not None and deputy.user_id == user.pk
+    visible = (
+        set(congresses_for_user(user).values_list("pk", flat=True))
+        if not own and user_can(user, Perm.ORG_VIEW)
+        else set()
+    )
     for seat in seats:
         congress = seat.term.congress
-        if congress.pk not in visible and deputy.user_id != user.pk:
+        if not own and congress.pk not in visible:
             continue
         rows = _rank_within(congress, period)
         place = next((r for r, d in rows if d == deputy.pk), None)
