@@ -1,12 +1,13 @@
 """Reads of deputies, always through the reader's data scope."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from renda.deputies.models import Deputy, Seat
-from renda.org.models import OrgUnit
+from renda.org.models import Grid, Level, OrgUnit, Region
 from renda.org.roles import Perm
 from renda.org.scope import require, scope_for
+from renda.org.selectors import grids_for_user
 
 # A deputy is within a scope through a seat at a congress in it, a station, or a grid.
 DEPUTY_LOOKUPS = {
@@ -56,3 +57,25 @@ def can_see_personal_data(user, deputy: Deputy | None = None) -> bool:
     if deputy is not None and deputy.user_id == user.pk:
         return True
     return scope_for(user).can(Perm.PERSONAL_DATA)
+
+
+def towns_for_user(user) -> QuerySet[Region]:
+    """The towns (乡镇街道) in the user's scope, for the grid coverage page."""
+    require(user, Perm.DEPUTIES_VIEW)
+    return (
+        scope_for(user).filter(Region.objects.filter(level=Level.TOWN), region="").order_by("code")
+    )
+
+
+def grid_coverage(user, town: Region) -> list[Grid]:
+    """The active grids of a town in the user's scope, each with `deputy_count`: the deputies
+    with a serving seat assigned to it (代表进网格). A grid with none still needs a deputy."""
+    serving = Q(
+        deputy_assignments__deputy__seats__status=Seat.Status.SERVING,
+    )
+    return list(
+        grids_for_user(user)
+        .filter(region__path__startswith=town.path, is_active=True)
+        .annotate(deputy_count=Count("deputy_assignments__deputy", filter=serving, distinct=True))
+        .order_by("code")
+    )

@@ -9,6 +9,7 @@ urlpatterns = [
     path("of-unit/<int:pk>/", views.of_unit, name="of_unit"),
     path("of-station/<int:pk>/", views.of_station, name="of_station"),
     path("of-grid/<int:pk>/", views.of_grid, name="of_grid"),
+    path("grid-coverage/", views.grid_coverage, name="grid_coverage"),
 ]
 urlpatterns += [
     path("transfer/export/", transfer_views.transfer_export, name="transfer_export"),

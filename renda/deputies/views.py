@@ -1,5 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import render
 
 from renda.deputies import selectors
@@ -97,4 +98,31 @@ def of_grid(request, pk: int):
         request,
         selectors.deputies_for_user(request.user).filter(grid_assignments__grid=grid),
         "该网格尚无代表。",
+    )
+
+
+@login_required
+def grid_coverage(request):
+    """代表进网格: every grid of a town should have a deputy; this page names those without."""
+    towns = list(selectors.towns_for_user(request.user))
+    town = None
+    chosen = request.GET.get("town", "")
+    if chosen.isdigit():
+        town = next((t for t in towns if t.pk == int(chosen)), None)
+        if town is None:
+            raise Http404("没有这个乡镇街道。")
+    elif towns:
+        town = towns[0]
+    grids = selectors.grid_coverage(request.user, town) if town is not None else []
+    uncovered = [g for g in grids if g.deputy_count == 0]
+    return render(
+        request,
+        "deputies/grid_coverage.html",
+        {
+            "towns": towns,
+            "town": town,
+            "grids": grids,
+            "uncovered": uncovered,
+            "covered_count": len(grids) - len(uncovered),
+        },
     )
