@@ -410,6 +410,23 @@ def test_a_phone_opinion_goes_up_to_the_district_and_closes_after_rehandling(
     county.goto("/cases/?tab=done")
     expect(county.get_by_test_id("case-row").filter(has_text=code)).to_have_count(1)
 
+    # The district's rates count the loop: signed in time, both replies on time, one of
+    # two ratings 已解决 and satisfied, re-handled once, never returned.
+    county.goto("/cases/rates/?period=month&month=2026-09")
+    unit_id = OrgUnit.objects.get(code="D1-ZJJ").pk
+    row = county.get_by_test_id(f"rates-row-unit-{unit_id}").first
+    for rate, figure in {
+        "response": "100.0% 1 / 1",
+        "on_time": "100.0% 2 / 2",
+        "solved": "50.0% 1 / 2",
+        "satisfied": "50.0% 1 / 2",
+        "reopened": "100.0% 1 / 1",
+        "returned": "0.0% 0 / 1",
+    }.items():
+        cell = row.get_by_test_id(f"cell-{rate}")
+        expect(cell).to_have_text(figure)
+    _shot(county, "11b-county-clerk-rates-desktop")
+
     # The handler's phone shows the closed case, and it fits.
     unit_phone.goto(f"/cases/{code}/")
     expect(unit_phone.get_by_test_id("case-state")).to_have_text("已办结")

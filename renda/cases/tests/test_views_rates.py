@@ -15,6 +15,7 @@ from renda.cases.services import case_rate, case_reply, case_sign
 from renda.cases.tests.helpers import assigned_to_town, at
 from renda.cases.tests.test_rates import (
     COUNTY_DEPT,
+    EMPTY,
     TOWN_GOV,
     TOWN_TOTAL,
     make_other_town_handler,
@@ -328,3 +329,52 @@ def test_it_fits_a_phone(live_personas, clock, phone_page, shot):  # noqa: F811 
     expect(page.get_by_test_id("rates-count")).to_have_text("3")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     shot(page, "rates-cases-phone")
+
+
+# The scripted September as the whole city sees it: G (西山镇政府, in time, 已解决, 满意) joins.
+CITY_TOTAL = {
+    "response": (4, 7, "57.1%"),  # A, C, H, G of A B C D E H G (F pending)
+    "on_time": (5, 6, "83.3%"),  # A, B2, D, H, G of A, B1, B2, D, H, G
+    "solved": (4, 5, "80.0%"),  # A, B2, H, G of ratings A, B1, B2, H, G
+    "satisfied": (4, 5, "80.0%"),
+    "reopened": (1, 5, "20.0%"),  # B of A, B, D, H, G
+    "returned": (1, 8, "12.5%"),  # E of A B C D E F H G
+}
+
+
+@pytest.mark.parametrize("reader", ["town_clerk", "county_clerk", "leader"])
+def test_it_shows_every_figure_of_the_page_as_computed_by_hand(
+    personas, login, september, county_unit, reader
+):
+    """Every row of both tables, every cell of every row: nothing more, nothing less."""
+    units = personas.units
+    town, town2, other = (personas.regions[k] for k in ("town", "town2", "other_town"))
+    expected = {
+        "town_clerk": {
+            f"unit-{units['town_gov'].pk}": TOWN_GOV,
+            f"unit-{county_unit.pk}": COUNTY_DEPT,
+            f"town-{town.pk}": TOWN_TOTAL,
+            "total": TOWN_TOTAL,
+        },
+        "county_clerk": {
+            f"unit-{units['town_gov'].pk}": TOWN_GOV,
+            f"unit-{county_unit.pk}": COUNTY_DEPT,
+            f"town-{town.pk}": TOWN_TOTAL,
+            f"town-{town2.pk}": EMPTY,
+            "total": TOWN_TOTAL,
+        },
+        "leader": {
+            f"unit-{units['town_gov'].pk}": TOWN_GOV,
+            f"unit-{county_unit.pk}": COUNTY_DEPT,
+            f"unit-{units['other_town_gov'].pk}": COUNTY_DEPT,  # G alone: all in time
+            f"town-{town.pk}": TOWN_TOTAL,
+            f"town-{town2.pk}": EMPTY,
+            f"town-{other.pk}": COUNTY_DEPT,
+            "total": CITY_TOTAL,
+        },
+    }[reader]
+    response = login(getattr(personas, reader)).get(f"/cases/rates/{SEPTEMBER}")
+    assert response.status_code == 200
+    assert _rows(response) == expected
+    # The total row closes both tables (by unit, by town), with the same figures.
+    assert response.text.count('data-testid="rates-row-total"') == 2
