@@ -1,6 +1,12 @@
 import pytest
 
 from renda.triage.training import forget_loaded
+from renda.workbench.tests.conftest import (  # noqa: F401 - the browser fixtures
+    _async_unsafe_allowed,
+    browser,
+    live_personas,
+    new_page,
+)
 
 
 @pytest.fixture(autouse=True)
