@@ -1,10 +1,17 @@
 """Reads behind the staff pages: the inbox tabs and counts, and the choices the case forms
-offer. Every query starts from the reader's data scope (`cases_for_user`, `scope_for`)."""
+offer. Every query starts from the reader's data scope (`cases_for_user`, `scope_for`).
+
+A city clerk's scope holds every case of the city (a million after a few years), so nothing
+here counts or sorts the whole scope: the tabs of open work show counts that stop at
+`COUNT_CAP` (999+), the history tabs (全部, 已办结) show none, and a page is the newest rows
+read from an index (`Case.Meta.indexes`). bench/bench_cases.py measures it.
+"""
 
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db import connections
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from renda.accounts.models import User
@@ -22,11 +29,18 @@ S = Case.State
 DUE_SOON_WORKING_DAYS = 3
 
 
+# A tab's count stops here and shows as "999+": past it the exact figure is not worth
+# counting a city's history for, and a list that long is read with filters, not pages.
+COUNT_CAP = 1000
+
+
 @dataclass(frozen=True)
 class Tab:
     key: str
     label: str
     q: Q
+    # Whether the tab shows a count: the tabs of open work do; the history tabs do not.
+    counted: bool = True
 
 
 def inbox_tabs(today: dt.date | None = None) -> list[Tab]:
@@ -35,7 +49,7 @@ def inbox_tabs(today: dt.date | None = None) -> list[Tab]:
     soon = add_working_days(today, DUE_SOON_WORKING_DAYS)
     running = Q(state__in=Case.RUNNING_STATES)
     return [
-        Tab("all", "全部", Q()),
+        Tab("all", "全部", Q(), counted=False),
         Tab("submitted", "待受理", Q(state=S.SUBMITTED)),
         Tab("accepted", "待交办", Q(state=S.ACCEPTED)),
         Tab("assigned", "待签收", Q(state=S.ASSIGNED)),
@@ -44,16 +58,39 @@ def inbox_tabs(today: dt.date | None = None) -> list[Tab]:
         # As `selectors.overdue`: the unit missed its deadline and has not replied yet.
         Tab("overdue", "已超期", running & Q(deadline__lt=today)),
         Tab("replied", "待评价", Q(state=S.REPLIED)),
-        Tab("done", "已办结", Q(state__in=[S.CLOSED, S.REJECTED, S.MERGED])),
+        Tab("done", "已办结", Q(state__in=[S.CLOSED, S.REJECTED, S.MERGED]), counted=False),
     ]
 
 
-def tab_counts(qs: QuerySet[Case], tabs: list[Tab]) -> dict[str, int]:
-    """Every tab's count in one query (conditional counts over the scoped cases)."""
-    row = qs.order_by().aggregate(
-        **{tab.key: Count("pk", filter=tab.q) if tab.q else Count("pk") for tab in tabs}
-    )
-    return {tab.key: row[tab.key] or 0 for tab in tabs}
+def capped_counts(qs: QuerySet[Case], filters: dict[str, Q], cap: int | None = None) -> dict:
+    """How many rows of `qs` each filter keeps, counting no further than `cap`, in one query:
+    `SELECT (SELECT COUNT(*) FROM (… LIMIT cap)), …`. Each count stops after `cap` index
+    entries, so it costs the same for a town and for a city of a million cases."""
+    if not filters:
+        return {}
+    cap = cap or COUNT_CAP
+    parts, params = [], []
+    for q in filters.values():
+        inner = qs.filter(q).order_by().values("pk")[:cap]
+        sql, inner_params = inner.query.sql_with_params()
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) capped)")
+        params.extend(inner_params)
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(parts)}", params)
+        row = cursor.fetchone()
+    return dict(zip(filters, row, strict=True))
+
+
+def tab_counts(qs: QuerySet[Case], tabs: list[Tab], current: Tab) -> dict[str, int]:
+    """The counted tabs' counts and the current tab's (for its pages), each capped at
+    COUNT_CAP, in one query."""
+    return capped_counts(qs, {t.key: t.q for t in tabs if t.counted or t.key == current.key})
+
+
+def count_label(count: int | None) -> str:
+    if count is None:
+        return ""
+    return f"{COUNT_CAP - 1}+" if count >= COUNT_CAP else str(count)
 
 
 def with_lead_unit(qs: QuerySet[Case]) -> QuerySet[Case]:

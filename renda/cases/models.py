@@ -318,6 +318,10 @@ class Case(models.Model):
             # client's, newest first, at most 1000) read this index backwards and stop after
             # one page instead of sorting every case in scope (bench/bench_cases.py).
             models.Index(fields=["created_at", "id"], name="case_created_at"),
+            # An inbox tab of one state, newest first (`cases.filter(state=...).order_by(
+            # "-created_at", "-pk")[:50]`), and its capped count (`inbox.capped_counts`): read
+            # backwards from the newest case in that state, stopping after one page.
+            models.Index(fields=["state", "created_at", "id"], name="case_state_created"),
         ]
 
     def __str__(self) -> str:
@@ -393,6 +397,10 @@ class Assignment(models.Model):
         indexes = [
             # A handling unit's inbox and the ASSIGNED data scope: assignments__unit=..., state.
             models.Index(fields=["unit", "state"], name="assignment_unit_state"),
+            # Rates of a period (`rates.assignment_rows`): lead assignments made, or replied,
+            # between two dates: role = lead, assigned_at / replied_at in the period.
+            models.Index(fields=["role", "assigned_at"], name="assignment_role_assigned"),
+            models.Index(fields=["role", "replied_at"], name="assignment_role_replied"),
         ]
 
     def __str__(self) -> str:

@@ -145,11 +145,18 @@ def _render_inbox(request: HttpRequest, bulk_form: forms.BulkAssignForm | None) 
     if filters.is_bound:
         filters.is_valid()
         cases = filters.apply(cases)
-    counts = inbox.tab_counts(cases, tabs)
+    counts = inbox.tab_counts(cases, tabs, tab)
+    # Newest first, read from an index: ("state", "created_at", "id") for a tab of one state,
+    # ("created_at", "id") for the others (Case.Meta.indexes).
     rows = inbox.with_lead_unit(cases.filter(tab.q)).order_by("-created_at", "-pk")
     paginator = Paginator(rows, PAGE_SIZE)
-    paginator.count = counts[tab.key]  # already counted with the tabs: spare a query
+    # Counted with the tabs (and capped there): a list past the cap shows its newest rows
+    # and asks for filters, rather than counting a city's history for a page number.
+    paginator.count = counts[tab.key]
+    capped = counts[tab.key] >= inbox.COUNT_CAP
     page = paginator.get_page(request.GET.get("page"))
+    if counts[tab.key] == 0:
+        page.object_list = []  # nothing to read: spare the query that would look for it
     clerk = inbox.is_clerk(user)
     page.object_list = list(page.object_list)
     for case in page.object_list:
@@ -173,7 +180,13 @@ def _render_inbox(request: HttpRequest, bulk_form: forms.BulkAssignForm | None) 
         request,
         "cases/inbox.html",
         {
-            "tabs": [(t, counts[t.key]) for t in tabs],
+            "tabs": [
+                (t, inbox.count_label(counts[t.key]) if t.counted else "", counts.get(t.key, 0))
+                for t in tabs
+            ],
+            "count_label": inbox.count_label(counts[tab.key]),
+            "capped": capped,
+            "cap": inbox.COUNT_CAP,
             "tab": tab,
             "filters": filters,
             "show_region": inbox.reaches_regions(user),

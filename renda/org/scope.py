@@ -4,6 +4,12 @@ A `Scope` is the union of the user's grants (one per active membership). Callers
 their model reaches the organisation — through a region, a unit, a station, an assigned unit
 or an owner — and `Scope.q()` builds the filter. Tree membership is a materialised-path prefix
 test, so a subtree costs one indexed `LIKE 'path%'`.
+
+`Scope.filter()` knows the model, so it writes every hop through a relation as a semi-join
+(`region_id IN (SELECT id FROM org_region WHERE path LIKE …)`, and for a to-many hop
+`id IN (SELECT case_id FROM cases_assignment WHERE …)`): rows are never repeated, so no
+DISTINCT is needed, and a newest-first page can stop after its rows instead of sorting and
+de-duplicating everything in scope (bench/bench_cases.py, a million cases).
 """
 
 from collections.abc import Sequence
@@ -12,6 +18,7 @@ from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
+from django.db.models.fields.related import ForeignObjectRel
 
 from renda.org.models import Membership, OrgUnit, Region, Station
 from renda.org.roles import DATA_SCOPE_LABELS, DataScope, Perm, Role, RoleSpec, spec_for
@@ -28,12 +35,47 @@ def _as_tuple(lookups: Lookups) -> tuple[str, ...]:
     return tuple(lookups)
 
 
-def _path(lookup: str) -> str:
-    return f"{lookup}__path" if lookup else "path"
+# What a grant asks of the object a lookup reaches: that its path starts with a prefix (a
+# subtree), or that it is one row.
+SUBTREE = "path__startswith"
+EXACT = "pk"
 
 
-def _pk(lookup: str) -> str:
-    return lookup or "pk"
+def _joined(lookup: str, test: str, value) -> Q:
+    """`lookup__test=value` as Django writes it: joins, repeating rows across a to-many hop."""
+    if not lookup:
+        return Q(**{test: value})
+    return Q(**{lookup if test == EXACT else f"{lookup}__{test}": value})
+
+
+def _semi_join(model: type[Model], lookup: str, test: str, value) -> Q:
+    """`lookup__test=value` on `model` with every relation hop as an `IN (subquery)`.
+
+    A forward foreign key becomes `fk__in=<related rows>` (the column is compared, nothing is
+    joined); a reverse or many-to-many hop becomes `pk__in=<the related rows' link column>`.
+    Either way each row of `model` appears at most once.
+    """
+    if not lookup:
+        return Q(**{test: value})
+    first, _, rest = lookup.partition("__")
+    field = model._meta.get_field(first)
+    if not field.is_relation:  # pragma: no cover - lookups name relations
+        return _joined(lookup, test, value)
+    related = field.related_model
+    if field.many_to_one or (field.one_to_one and not isinstance(field, ForeignObjectRel)):
+        if not rest and test == EXACT:
+            return Q(**{first: value})
+        inner = related._base_manager.filter(_semi_join(related, rest, test, value))
+        return Q(**{f"{first}__in": inner.values("pk")})
+    if isinstance(field, ForeignObjectRel) and not field.many_to_many:
+        # Reverse foreign key (or one-to-one): the related rows point back with one column.
+        inner = related._base_manager.filter(_semi_join(related, rest, test, value))
+        return Q(pk__in=inner.values(field.field.attname))
+    # Many-to-many: let Django join through the link table, inside the subquery.
+    inner = model._base_manager.filter(
+        **{f"{first}__in": related._base_manager.filter(_semi_join(related, rest, test, value))}
+    )
+    return Q(pk__in=inner.values("pk"))
 
 
 @dataclass(frozen=True)
@@ -59,8 +101,16 @@ class Grant:
         station: tuple[str, ...],
         assigned_unit: tuple[str, ...],
         owner: tuple[str, ...],
+        model: type[Model] | None = None,
     ) -> Q | None:
-        """The filter for this grant, or None when it reaches nothing of the model."""
+        """The filter for this grant, or None when it reaches nothing of the model. With the
+        model, relation hops are semi-joins (see `_semi_join`); without it, joins."""
+
+        def reach(lookup: str, test: str, value) -> Q:
+            if model is None:
+                return _joined(lookup, test, value)
+            return _semi_join(model, lookup, test, value)
+
         scope = self.spec.scope
         parts: list[Q] = []
         if scope == DataScope.ALL:
@@ -68,24 +118,24 @@ class Grant:
         if scope == DataScope.UNIT_AND_BELOW:
             region_obj = self.region
             if region_obj is not None:
-                parts += [Q(**{f"{_path(r)}__startswith": region_obj.path}) for r in region]
+                parts += [reach(r, SUBTREE, region_obj.path) for r in region]
             if self.unit is not None:
-                parts += [Q(**{f"{_path(u)}__startswith": self.unit.path}) for u in unit]
+                parts += [reach(u, SUBTREE, self.unit.path) for u in unit]
             if self.station is not None:
-                parts += [Q(**{f"{_path(s)}__startswith": self.station.path}) for s in station]
+                parts += [reach(s, SUBTREE, self.station.path) for s in station]
         elif scope == DataScope.UNIT_ONLY:
             assert self.unit is not None
             # The unit's own rows; a model that has no unit falls back to the unit's own
             # region (not its subtree).
             if unit:
-                parts += [Q(**{_pk(u): self.unit.pk}) for u in unit]
+                parts += [reach(u, EXACT, self.unit.pk) for u in unit]
             else:
-                parts += [Q(**{_pk(r): self.unit.region_id}) for r in region]
+                parts += [reach(r, EXACT, self.unit.region_id) for r in region]
         elif scope == DataScope.ASSIGNED:
             assert self.unit is not None
-            parts += [Q(**{_pk(a): self.unit.pk}) for a in assigned_unit or unit]
+            parts += [reach(a, EXACT, self.unit.pk) for a in assigned_unit or unit]
         elif scope == DataScope.SELF:
-            parts += [Q(**{_pk(o): user_id}) for o in owner]
+            parts += [reach(o, EXACT, user_id) for o in owner]
         if not parts:
             return None
         combined = parts[0]
@@ -137,13 +187,17 @@ class Scope:
         station: Lookups = None,
         assigned_unit: Lookups = None,
         owner: Lookups = None,
+        model: type[Model] | None = None,
     ) -> Q:
         """A filter over a model that reaches the organisation through the given lookups.
 
         Each lookup is a field path ('' for the model itself), e.g. for a grid
-        `region="region"`, for a unit `unit="", region="region"`.
+        `region="region"`, for a unit `unit="", region="region"`. Given the `model`, every
+        relation hop is a semi-join and no row is repeated; without it the lookups join, and a
+        lookup across a to-many relation can repeat rows.
         """
         kwargs = {
+            "model": model,
             "region": _as_tuple(region),
             "unit": _as_tuple(unit),
             "station": _as_tuple(station),
@@ -161,14 +215,10 @@ class Scope:
         return combined if combined is not None else Q(pk__in=[])
 
     def filter(self, qs: QuerySet[M], **lookups: Lookups) -> QuerySet[M]:
-        q = self.q(**lookups)
-        if not q:
-            return qs
-        qs = qs.filter(q)
-        # A filter across a to-many relation can repeat rows: distinct keeps lists honest.
-        if any("__" in name for value in lookups.values() for name in _as_tuple(value)):
-            qs = qs.distinct()
-        return qs
+        """`qs` narrowed to the scope. Relation hops are semi-joins, so each row comes once
+        without a DISTINCT, and ordering, slicing and counting stay cheap."""
+        q = self.q(model=qs.model, **lookups)
+        return qs.filter(q) if q else qs
 
 
 _CITIZEN = Grant(spec_for(Role.CITIZEN))

@@ -122,3 +122,27 @@ def test_it_lists_in_a_fixed_number_of_queries(personas, django_assert_num_queri
             (c.code, c.category.name, c.region.name, c.congress.name) for c in cases_for_user(clerk)
         ]
     assert len(rows) == count
+
+
+def test_it_lists_a_case_once_for_a_unit_assigned_to_it_twice(personas, town_handler):
+    """A case returned by a unit and assigned to it again has two assignments of that unit:
+    the handler's list reaches it through a semi-join, once, without a DISTINCT."""
+    from renda.cases.services import case_assign, case_return
+    from renda.cases.tests.helpers import tier
+
+    case = assigned_to_town(personas)
+    case = case_return(case=case, actor=town_handler, version=case.version, reason="非本单位职责")
+    case_assign(
+        case=case,
+        actor=personas.town_clerk,
+        version=case.version,
+        lead_unit=personas.units["town_gov"],
+        urgency=tier("一般"),
+    )
+    assert case.assignments.filter(unit=personas.units["town_gov"]).count() == 2
+    listed = cases_for_user(_fresh(town_handler))
+    assert [c.code for c in listed] == [case.code]
+    assert listed.count() == 1
+    sql = str(listed.query).upper()
+    assert "DISTINCT" not in sql
+    assert "IN (SELECT" in sql

@@ -22,16 +22,22 @@ def _count(response, tab: str) -> int:
     return int(match.group(1))
 
 
+def _has_count(response, tab: str) -> bool:
+    return re.search(rf'data-testid="tab-{tab}">[^<]*<span class="badge', response.text) is not None
+
+
 def test_it_lists_the_town_clerks_cases_with_tab_counts(personas, login):
     new = submit(personas, title="新提交的事项")
     waiting = accepted(personas, title="等待交办的事项")
     response = login(personas.town_clerk).get("/cases/")
     assert response.status_code == 200
     assert set(_codes(response)) == {new.code, waiting.code}
-    assert _count(response, "all") == 2
     assert _count(response, "submitted") == 1
     assert _count(response, "accepted") == 1
-    assert _count(response, "done") == 0
+    assert _count(response, "handling") == 0
+    # The history tabs show no count: a city's would be its whole history.
+    assert not _has_count(response, "all")
+    assert not _has_count(response, "done")
     # The row shows what the clerk triages by.
     assert "城乡建设" in response.text
     assert "湖滨社区" in response.text
@@ -63,7 +69,8 @@ def test_it_never_lists_another_towns_cases(personas, login):
     response = login(personas.other_town_clerk).get("/cases/")
     assert response.status_code == 200
     assert _codes(response) == []
-    assert _count(response, "all") == 0
+    assert _count(response, "submitted") == 0
+    assert _count(response, "accepted") == 0
     assert "湖滨路路灯不亮" not in response.text
 
 
@@ -299,3 +306,22 @@ def test_it_refuses_bulk_assignment_to_non_clerks(personas, login, persona):
     assert response.status_code == 403
     case.refresh_from_db()
     assert case.state == Case.State.ACCEPTED
+
+
+def test_it_caps_the_counts_and_lists_only_the_newest(personas, login, monkeypatch):
+    monkeypatch.setattr("renda.cases.inbox.COUNT_CAP", 3)
+    cases = [accepted(personas, title=f"事项{n}") for n in range(4)]
+    client = login(personas.town_clerk)
+    response = client.get("/cases/?tab=accepted")
+    assert re.search(
+        r'data-testid="tab-accepted">[^<]*<span class="badge[^"]*">2\+</span>', response.text
+    )
+    assert _count(response, "submitted") == 0
+    # Past the cap the list shows the newest rows and asks for filters.
+    assert 'data-testid="inbox-capped"' in response.text
+    assert _codes(response) == [c.code for c in reversed(cases)][:3]
+    # Filters bring the rest back under the cap.
+    response = client.get(f"/cases/?tab=accepted&q={cases[0].code}")
+    assert _codes(response) == [cases[0].code]
+    assert 'data-testid="inbox-capped"' not in response.text
+    assert _count(response, "accepted") == 1
