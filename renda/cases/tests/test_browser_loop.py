@@ -230,12 +230,13 @@ def test_a_phone_opinion_goes_up_to_the_district_and_closes_after_rehandling(
     grid = phone.get_by_label("网格（可选）")
     expect(grid.locator("option", has_text="湖滨第一网格")).to_have_count(1)
     grid.select_option(label="湖滨第一网格")
-    phone.get_by_label("详细地址").fill("东湖大道与湖滨路交叉口")
+    phone.get_by_label("详细地址").fill("东湖大道88号东侧")
     photo = tmp_path / "信号灯.png"
     photo.write_bytes(_png())
     phone.get_by_label("照片或 PDF").set_input_files(str(photo))
     phone.get_by_label("您的姓名").fill("王五")
     phone.get_by_label("手机号码").fill(CITIZEN_PHONE)
+    phone.get_by_label("同意公开（个人信息将隐去）").check()
     _fits(phone)
     _shot(phone, "02-portal-submit-phone")
     with phone.expect_navigation():
@@ -319,7 +320,7 @@ def test_a_phone_opinion_goes_up_to_the_district_and_closes_after_rehandling(
     _open_from_inbox(unit, "assigned", code)
     expect(unit.get_by_test_id("case-state")).to_have_text("待签收")
     # Handlers need the address to act; the citizen's name and phone stay masked.
-    expect(unit.get_by_test_id("case-address")).to_have_text("东湖大道与湖滨路交叉口")
+    expect(unit.get_by_test_id("case-address")).to_have_text("东湖大道88号东侧")
     expect(unit.get_by_test_id("submitter-name")).to_have_text("王*")
     expect(unit.get_by_test_id("submitter-phone")).to_have_text("138****5678")
     _act(unit, "sign")
@@ -341,6 +342,8 @@ def test_a_phone_opinion_goes_up_to_the_district_and_closes_after_rehandling(
     phone2 = open_page(phone=True)
     _track(phone2, code, "0000")
     expect(phone2.get_by_role("alert")).to_contain_text("查询码或手机号后四位不正确")
+    _fits(phone2)
+    _shot(phone2, "08a-portal-track-refused-phone")
     _track(phone2, code, CITIZEN_PHONE[-4:])
     expect(phone2.get_by_test_id("state")).to_have_text("已答复，请您评价")
     reply = phone2.get_by_test_id("reply")
@@ -396,6 +399,18 @@ def test_a_phone_opinion_goes_up_to_the_district_and_closes_after_rehandling(
     expect(steps).to_have_count(9)  # 提交 受理 上报 交办 签收 答复 评价 答复 评价
     _fits(phone2)
     _shot(phone2, "10-portal-closed-phone")
+
+    # Published with its last answer, without the citizen's name, phone or address.
+    phone2.goto("/p/public/")
+    published = phone2.get_by_test_id("public-case")
+    expect(published).to_have_count(1)
+    expect(published).to_contain_text("东湖大道与湖滨路口信号灯损坏")
+    expect(published).to_contain_text("信号灯于今日修复")
+    expect(published).to_contain_text("已解决")
+    for personal in ("王五", CITIZEN_PHONE, "138****5678", "88号"):
+        expect(published).not_to_contain_text(personal)
+    _fits(phone2)
+    _shot(phone2, "10b-portal-public-phone")
 
     # --- 8. Staff see the closed case with its whole history --------------------------------
     county.goto(f"/cases/{code}/")
