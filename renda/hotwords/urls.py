@@ -1,2 +1,8 @@
+from django.urls import path
+
+from renda.hotwords import views
+
 app_name = "hotwords"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+]

@@ -170,8 +170,11 @@ def rising(
 # the rarity-weighted terms of both (a weighted Jaccard similarity; see
 # `group_issues`). Chosen on messages_hot.csv by reading the groups (bench_hotwords).
 SAME_ISSUE = 0.3
-# A term found in more than this share of the cases compared is too common to link two cases.
+# A term found in more than this share of the cases compared is too common to link two cases
+# (but a term found in at most `MIN_LINK_CAP` cases may always link: in a small town's week a
+# problem raised four times is a large share and still the thing to find).
 MAX_LINK_SHARE = 0.05
+MIN_LINK_CAP = 8
 # Two cases must share at least this many terms to be linked.
 MIN_SHARED = 2
 # Only a case's this many rarest terms are used to find its neighbours.
@@ -231,9 +234,11 @@ def group_issues(
 ) -> list[Group]:
     """Groups of cases about the same problem at the same place, hottest first.
 
-    Each term weighs its inverse document frequency over `docs`, idf = ln(N / df). A case is
+    Each term weighs its inverse document frequency over `docs`, idf = ln(1 + N / df)
+    (smoothed, so that when every case is about one problem its words still weigh). A case is
     represented by its first `link_terms` stored terms (most telling first) that at least one
-    other case shares and that are found in at most `max_link_share` of the cases. Two cases
+    other case shares and that are found in at most `max_link_share` of the cases (or in
+    at most `MIN_LINK_CAP`). Two cases
     at one place link when they share at least `min_shared` terms whose weight is at least
     `threshold` of the weight of the union of their terms (a weighted Jaccard similarity).
     Linked cases form a group (connected components); groups smaller than `min_size` are
@@ -246,8 +251,8 @@ def group_issues(
     df: Counter[str] = Counter()
     for s in sets:
         df.update(s)
-    cap = max(2, int(max_link_share * n))
-    idf = {t: math.log(n / c) for t, c in df.items() if 2 <= c <= cap}
+    cap = max(MIN_LINK_CAP, int(max_link_share * n))
+    idf = {t: math.log(1 + n / c) for t, c in df.items() if 2 <= c <= cap}
     keys: list[dict[str, float]] = []
     for doc_terms in (d.terms for d in docs):
         useful = [t for t in dict.fromkeys(doc_terms) if t in idf][:link_terms]
