@@ -8,6 +8,13 @@ from renda.cases.services import case_reject, case_reply
 from renda.cases.tests.conftest import town_handler  # noqa: F401
 from renda.cases.tests.helpers import at, handling_by_town, submit
 
+# The browser fixtures of the workbench tests, for test_browser_me.py.
+from renda.workbench.tests.conftest import (  # noqa: F401
+    _async_unsafe_allowed,
+    browser,
+    shot,
+)
+
 
 @pytest.fixture(autouse=True)
 def clock():
