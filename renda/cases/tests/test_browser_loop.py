@@ -6,17 +6,16 @@ assigns it to a district department with a deadline tier; the department's handl
 it and replies; the citizen, with only the code and the phone's last four digits, rates it
 不满意; the department replies again (重办) and the citizen rates 满意: the case is closed.
 Only the personas and the district department are set up through services; every step of
-the case is a click on a page, and every page's visible state is checked.
+the case is a click on a page (the message box leads staff to it), and every page's visible
+state is checked, down to the district's rates and the public answers page at the end.
 
 Skipped when RENDA_SKIP_BROWSER=1 or /usr/bin/chromium is missing. Screenshots land in
-/tmp/h2shots/ (override with RENDA_LOOP_SHOTS_DIR).
+/tmp/shots/ (override with RENDA_SHOTS_DIR).
 """
 
-import os
 import re
 import struct
 import zlib
-from pathlib import Path
 
 import pytest
 import time_machine
@@ -32,6 +31,7 @@ from renda.testing import PASSWORD
 from renda.workbench.tests.conftest import (  # noqa: F401 - the browser fixtures
     BROWSER_SKIP_REASON,
     DESKTOP,
+    SHOTS_DIR,
     PageProblems,
     _async_unsafe_allowed,
     browser,
@@ -49,7 +49,6 @@ if not BROWSER_SKIP_REASON:
     from playwright.sync_api import expect
 
 PHONE = {"width": 375, "height": 812}
-SHOTS = Path(os.environ.get("RENDA_LOOP_SHOTS_DIR", "/tmp/h2shots"))
 CITIZEN_PHONE = "13812345678"
 START = at(2026, 9, 15, 9)  # a Tuesday: the deadlines below are counted from it
 
@@ -120,8 +119,8 @@ def open_page(browser, live_server):  # noqa: F811 - the imported fixture
 
 
 def _shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    SHOTS_DIR.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS_DIR / f"loop-{name}.png"), full_page=True)
 
 
 def _fits(page) -> None:
@@ -179,6 +178,17 @@ def _open_from_inbox(page, tab: str, code: str) -> None:
     row = page.get_by_test_id("case-row").filter(has_text=code)
     expect(row).to_have_count(1)
     row.get_by_role("link", name=code).click()
+    expect(page.get_by_test_id("case-code")).to_have_text(code)
+
+
+def _open_from_messages(page, title: str, code: str) -> None:
+    """The message box tells of the case; opening the message opens the case page."""
+    page.goto("/messages/")
+    message = page.get_by_test_id("message").filter(has_text=title).filter(has_text=code)
+    expect(message).to_have_count(1)
+    expect(message).to_have_attribute("data-unread", "1")
+    with page.expect_navigation():
+        message.click()
     expect(page.get_by_test_id("case-code")).to_have_text(code)
 
 
@@ -289,7 +299,8 @@ def test_a_phone_opinion_goes_up_to_the_district_and_closes_after_rehandling(
     # --- 3. The district clerk assigns it to a district department ------------------------
     county = open_page(phone=False)
     log_in(county, "county_clerk")
-    _open_from_inbox(county, "accepted", code)
+    _open_from_messages(county, "上报事项待交办", code)
+    expect(county.get_by_test_id("case-state")).to_have_text("待交办")
     form = _open_panel(county, "assign")
     lead = form.get_by_label("主办单位")
     # The district's own department and its street office; no city department, no other
@@ -317,7 +328,7 @@ def test_a_phone_opinion_goes_up_to_the_district_and_closes_after_rehandling(
     # --- 4. The department's handler signs and replies -------------------------------------
     unit = open_page(phone=False)
     log_in(unit, "county_handler")
-    _open_from_inbox(unit, "assigned", code)
+    _open_from_messages(unit, "新交办事项待签收", code)
     expect(unit.get_by_test_id("case-state")).to_have_text("待签收")
     # Handlers need the address to act; the citizen's name and phone stay masked.
     expect(unit.get_by_test_id("case-address")).to_have_text("东湖大道88号东侧")
@@ -363,7 +374,8 @@ def test_a_phone_opinion_goes_up_to_the_district_and_closes_after_rehandling(
     # --- 6. 重办: the department answers again, this time from a phone --------------------
     unit_phone = open_page(phone=True)
     log_in(unit_phone, "county_handler")
-    _open_from_inbox(unit_phone, "handling", code)
+    _open_from_messages(unit_phone, "评价不满意，请重新办理", code)
+    _open_from_inbox(unit_phone, "handling", code)  # …and the inbox's 办理中 tab has it
     expect(unit_phone.get_by_test_id("case-state")).to_have_text("办理中")
     expect(unit_phone.get_by_text("不满意次数")).to_be_visible()
     rounds = unit_phone.get_by_test_id("assignments").locator("tbody tr")
