@@ -81,16 +81,64 @@ def capped_counts(qs: QuerySet[Case], filters: dict[str, Q], cap: int | None = N
     return dict(zip(filters, row, strict=True))
 
 
-def tab_counts(qs: QuerySet[Case], tabs: list[Tab], current: Tab) -> dict[str, int]:
-    """The counted tabs' counts and the current tab's (for its pages), each capped at
-    COUNT_CAP, in one query."""
-    return capped_counts(qs, {t.key: t.q for t in tabs if t.counted or t.key == current.key})
+def tab_counts(qs: QuerySet[Case], tabs: list[Tab]) -> dict[str, int]:
+    """The counted tabs' counts, each capped at COUNT_CAP, in one query."""
+    return capped_counts(qs, {t.key: t.q for t in tabs if t.counted})
 
 
 def count_label(count: int | None) -> str:
     if count is None:
         return ""
     return f"{COUNT_CAP - 1}+" if count >= COUNT_CAP else str(count)
+
+
+@dataclass(frozen=True)
+class UncountedPage:
+    """A page of a history tab, which is not counted: its rows and whether more follow,
+    read in one query of `per_page + 1` rows. The pager's interface of a Django `Page`."""
+
+    object_list: list
+    number: int
+    more: bool
+    last: int  # the last page offered: no deeper than COUNT_CAP rows
+
+    paginator = None
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_next(self) -> bool:
+        return self.more and self.number < self.last
+
+    def has_other_pages(self) -> bool:
+        return self.has_previous() or self.has_next()
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    @property
+    def capped(self) -> bool:
+        """Rows go on past the last page offered."""
+        return self.more and self.number >= self.last
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+
+def uncounted_page(qs: QuerySet[Case], number, per_page: int) -> UncountedPage:
+    last = max(COUNT_CAP // per_page, 1)
+    try:
+        number = min(max(int(number), 1), last)
+    except (TypeError, ValueError):
+        number = 1
+    start = (number - 1) * per_page
+    rows = list(qs[start : start + per_page + 1])
+    if not rows and number > 1:  # past the end: the first page, as Paginator.get_page does
+        return uncounted_page(qs, 1, per_page)
+    return UncountedPage(rows[:per_page], number, more=len(rows) > per_page, last=last)
 
 
 def with_lead_unit(qs: QuerySet[Case]) -> QuerySet[Case]:

@@ -135,6 +135,14 @@ def _bulk_assign(request: HttpRequest, form: forms.BulkAssignForm) -> None:
         messages.success(request, f"已交办 {done} 件，承办单位：{data['lead_unit'].name}。")
 
 
+def _choices_read_once(form, *names: str) -> None:
+    """Read the choices of these model-choice fields into lists: `cases/_select.html` loops
+    over them, and a template loop over the lazy iterator asks for a COUNT first."""
+    for name in names:
+        field = form.fields[name]
+        field.choices = list(iter(field.choices))  # iter(): list() would ask len() first
+
+
 def _render_inbox(request: HttpRequest, bulk_form: forms.BulkAssignForm | None) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
@@ -145,20 +153,22 @@ def _render_inbox(request: HttpRequest, bulk_form: forms.BulkAssignForm | None) 
     if filters.is_bound:
         filters.is_valid()
         cases = filters.apply(cases)
-    counts = inbox.tab_counts(cases, tabs, tab)
+    counts = inbox.tab_counts(cases, tabs)
     # Newest first, read from an index: ("state", "created_at", "id") for a tab of one state,
     # ("created_at", "id") for the others (Case.Meta.indexes).
     rows = inbox.with_lead_unit(cases.filter(tab.q)).order_by("-created_at", "-pk")
-    paginator = Paginator(rows, PAGE_SIZE)
-    # Counted with the tabs (and capped there): a list past the cap shows its newest rows
-    # and asks for filters, rather than counting a city's history for a page number.
-    paginator.count = counts[tab.key]
-    capped = counts[tab.key] >= inbox.COUNT_CAP
-    page = paginator.get_page(request.GET.get("page"))
-    if counts[tab.key] == 0:
-        page.object_list = []  # nothing to read: spare the query that would look for it
+    if tab.counted:
+        paginator = Paginator(rows, PAGE_SIZE)
+        # Counted with the tabs (and capped there): a list past the cap shows its newest
+        # rows and asks for filters, rather than counting a city's history for page numbers.
+        paginator.count = counts[tab.key]
+        page = paginator.get_page(request.GET.get("page"))
+        page.object_list = list(page.object_list) if counts[tab.key] else []
+        capped = counts[tab.key] >= inbox.COUNT_CAP
+    else:
+        page = inbox.uncounted_page(rows, request.GET.get("page"), PAGE_SIZE)
+        capped = page.capped
     clerk = inbox.is_clerk(user)
-    page.object_list = list(page.object_list)
     for case in page.object_list:
         case.is_overdue = (
             case.state in Case.RUNNING_STATES
@@ -173,6 +183,9 @@ def _render_inbox(request: HttpRequest, bulk_form: forms.BulkAssignForm | None) 
         )
     if bulk_form is None and any(c.can_bulk_assign for c in page.object_list):
         bulk_form = forms.BulkAssignForm(user=user, auto_id="bulk-%s")
+    _choices_read_once(filters, "category", "region")
+    if bulk_form is not None:
+        _choices_read_once(bulk_form, "lead_unit")
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("tab", None)
@@ -180,11 +193,8 @@ def _render_inbox(request: HttpRequest, bulk_form: forms.BulkAssignForm | None) 
         request,
         "cases/inbox.html",
         {
-            "tabs": [
-                (t, inbox.count_label(counts[t.key]) if t.counted else "", counts.get(t.key, 0))
-                for t in tabs
-            ],
-            "count_label": inbox.count_label(counts[tab.key]),
+            "tabs": [(t, inbox.count_label(counts.get(t.key)), counts.get(t.key)) for t in tabs],
+            "count_label": inbox.count_label(counts.get(tab.key)),
             "capped": capped,
             "cap": inbox.COUNT_CAP,
             "tab": tab,

@@ -196,10 +196,19 @@ def test_it_paginates_by_fifty(personas, login, monkeypatch):
     for n in range(3):
         submit(personas, title=f"事项{n}")
     client = login(personas.town_clerk)
-    assert len(_codes(client.get("/cases/"))) == 2
-    second = client.get("/cases/?page=2")
+    assert len(_codes(client.get("/cases/?tab=submitted"))) == 2
+    second = client.get("/cases/?tab=submitted&page=2")
     assert len(_codes(second)) == 1
     assert "第 2 / 2 页，共 3 条" in second.text
+    # 全部 is not counted: its pages say only whether more follow.
+    first = client.get("/cases/")
+    assert len(_codes(first)) == 2
+    assert "第 1 页" in first.text and 'page=2">下一页' in first.text
+    second = client.get("/cases/?page=2")
+    assert len(_codes(second)) == 1
+    assert "第 2 页" in second.text and "下一页" not in second.text
+    assert _codes(client.get("/cases/?page=99")) == _codes(first)  # past the end: page 1
+    assert len(_codes(client.get("/cases/?page=x"))) == 2
 
 
 def test_it_lists_in_a_fixed_number_of_queries(personas, login, django_assert_max_num_queries):
@@ -208,8 +217,8 @@ def test_it_lists_in_a_fixed_number_of_queries(personas, login, django_assert_ma
     client = login(personas.town_clerk)
     client.get("/cases/")  # warm the session
     # session, user, memberships, installation, the work calendar (for 即将超期); the tab
-    # counts (one aggregate); the page of rows with the lead unit as a subquery; the filter
-    # choices (categories, towns, tiers); the bulk form's choices (units, tiers); the
+    # counts (one query, each capped); the page of rows with the lead unit as a subquery; the
+    # filter choices (categories, towns, tiers); the bulk form's choices (units, tiers); the
     # session's sliding expiry (savepoint, update, release).
     with django_assert_max_num_queries(15) as few:
         client.get("/cases/")
@@ -310,6 +319,7 @@ def test_it_refuses_bulk_assignment_to_non_clerks(personas, login, persona):
 
 def test_it_caps_the_counts_and_lists_only_the_newest(personas, login, monkeypatch):
     monkeypatch.setattr("renda.cases.inbox.COUNT_CAP", 3)
+    monkeypatch.setattr("renda.cases.views.PAGE_SIZE", 2)
     cases = [accepted(personas, title=f"事项{n}") for n in range(4)]
     client = login(personas.town_clerk)
     response = client.get("/cases/?tab=accepted")
@@ -319,7 +329,14 @@ def test_it_caps_the_counts_and_lists_only_the_newest(personas, login, monkeypat
     assert _count(response, "submitted") == 0
     # Past the cap the list shows the newest rows and asks for filters.
     assert 'data-testid="inbox-capped"' in response.text
-    assert _codes(response) == [c.code for c in reversed(cases)][:3]
+    newest = [c.code for c in reversed(cases)]
+    assert _codes(response) == newest[:2]
+    assert _codes(client.get("/cases/?tab=accepted&page=2")) == newest[2:3]
+    # 全部 likewise stops at the cap: one page of 2 (3 // 2), then the note.
+    response = client.get("/cases/")
+    assert _codes(response) == newest[:2]
+    assert "下一页" not in response.text
+    assert 'data-testid="inbox-capped"' in response.text
     # Filters bring the rest back under the cap.
     response = client.get(f"/cases/?tab=accepted&q={cases[0].code}")
     assert _codes(response) == [cases[0].code]
