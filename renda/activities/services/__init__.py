@@ -8,6 +8,7 @@ and raises ValidationError with a Chinese message for bad input. Nothing is dele
 from renda.activities.services.activities import (
     activity_cancel,
     activity_create,
+    activity_link_case,
     activity_raise_case,
     activity_update,
     attendance_add,
@@ -25,6 +26,7 @@ from renda.activities.services.stations import (
 __all__ = [
     "activity_cancel",
     "activity_create",
+    "activity_link_case",
     "activity_raise_case",
     "activity_update",
     "attendance_add",

@@ -366,3 +366,27 @@ def attendance_take(
         attendance_add(actor=actor, activity=activity, deputy=deputy, status=status)
         changed += 1
     return changed
+
+
+@transaction.atomic
+def activity_link_case(
+    *, actor, activity: Activity, case: Case, nature: str, raised_by: Deputy | None = None
+) -> ActivityCase:
+    """Link a case that already exists (taken in at the activity through another channel,
+    e.g. typed in at the reception desk) to the activity it was raised in."""
+    if not selectors.can_write_activity(actor, activity):
+        raise PermissionDenied("您不能在这次活动中登记问题或建议。")
+    if nature not in ActivityCase.Nature.values:
+        raise ValidationError({"nature": "请选择问题或建议。"})
+    if not case.region.path.startswith(activity.region.path[: Region.steplen * 4]):
+        raise ValidationError({"case": f"事项{case.code}不在本次活动所在的乡镇街道。"})
+    if ActivityCase.objects.filter(case=case).exists():
+        raise ValidationError({"case": f"事项{case.code}已关联到其他活动。"})
+    return ActivityCase.objects.create(
+        activity=activity,
+        case=case,
+        campaign=activity.campaign,
+        nature=nature,
+        raised_by=raised_by,
+        created_by=actor,
+    )
