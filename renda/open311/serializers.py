@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
@@ -22,7 +22,7 @@ from renda.cases.models import MOBILE_PHONE_REGEX, Case, Category
 from renda.lib.masking import mask_free_text
 from renda.open311.errors import bad_argument
 from renda.open311.models import Client
-from renda.open311.selectors import CLOSED_STATES, RequestFilters
+from renda.open311.selectors import CLOSED_STATES, DEFAULT_RESULTS, MAX_RESULTS, RequestFilters
 
 MAX_DAYS = 90
 
@@ -164,8 +164,18 @@ def parse_request_filters(data, *, now: dt.datetime | None = None) -> RequestFil
         raise bad_argument("开始时间（start_date）不能晚于结束时间（end_date）。")
     if end - start > window:
         raise bad_argument(f"查询时间范围（start_date 至 end_date）不能超过{MAX_DAYS}天。")
+    limit = DEFAULT_RESULTS
+    if raw := (data.get("page_size") or "").strip():
+        if not raw.isdigit() or not 1 <= int(raw) <= MAX_RESULTS:
+            raise bad_argument(f"每页条数（page_size）须为1到{MAX_RESULTS}之间的整数。")
+        limit = int(raw)
     return RequestFilters(
-        codes=codes, service_codes=service_codes, start=start, end=end, closed=closed
+        codes=codes,
+        service_codes=service_codes,
+        start=start,
+        end=end,
+        closed=closed,
+        limit=max(limit, len(codes)),
     )
 
 
@@ -193,59 +203,44 @@ def service_definition_row(category: Category) -> dict:
     return {"service_code": str(category.pk), "attributes": []}
 
 
-def _status_notes(case: Case) -> str | None:
-    if case.state == Case.State.CLOSED:
-        return mask_free_text(case.reply) or None
-    if case.state == Case.State.REJECTED:
-        return mask_free_text(f"不予受理：{case.reject_reason}")
-    if case.state == Case.State.MERGED and case.merged_into is not None:
-        return f"已合并至{case.merged_into.code}办理。"
+def _status_notes(row: dict) -> str | None:
+    state = row["state"]
+    if state == Case.State.CLOSED:
+        return mask_free_text(row["reply"]) or None
+    if state == Case.State.REJECTED:
+        return mask_free_text(f"不予受理：{row['reject_reason']}")
+    if state == Case.State.MERGED and row["merged_code"]:
+        return f"已合并至{row['merged_code']}办理。"
     return None
 
 
-def _agency(case: Case) -> str:
-    leads = getattr(case, "lead_assignments", None)
-    if leads:
-        return leads[-1].unit.name
-    return case.congress.name
-
-
-def _own_record(case: Case, client: Client | None):
-    if client is None:
-        return None
-    try:
-        record = case.open311_request
-    except ObjectDoesNotExist:
-        return None
-    return record if record.client_id == client.pk else None
-
-
-def request_row(case: Case, client: Client | None) -> dict:
-    """One service request. The caller's own record adds its media_url; coordinates only
-    where the case is public (they can point at somebody's home)."""
-    deadline = case.deadline
+def request_row(row: dict, client: Client | None) -> dict:
+    """One service request, from the values of `selectors.requests_for_client`. The caller's
+    own record adds its media_url; coordinates only where the case is public (they can
+    point at somebody's home)."""
+    deadline = row["deadline"]
     expected = (
         timezone.make_aware(dt.datetime.combine(deadline, dt.time(23, 59, 59)))
         if deadline
         else None
     )
-    own = _own_record(case, client)
-    public = case.is_public
+    own = client is not None and row["record_client"] == client.pk
+    public = row["is_public"]
     return {
-        "service_request_id": case.code,
-        "status": "closed" if case.state in CLOSED_STATES else "open",
-        "status_notes": _status_notes(case),
-        "service_name": case.category.name,
-        "service_code": str(case.category_id),
-        "description": mask_free_text(case.content),
-        "agency_responsible": _agency(case),
+        "service_request_id": row["code"],
+        "status": "closed" if row["state"] in CLOSED_STATES else "open",
+        "status_notes": _status_notes(row),
+        "service_name": row["service_name"],
+        "service_code": str(row["category_id"]),
+        "description": mask_free_text(row["content"]),
+        "agency_responsible": row["agency"],
         "service_notice": None,
-        "requested_datetime": _w3c(case.created_at),
-        "updated_datetime": _w3c(case.updated_at),
+        "requested_datetime": _w3c(row["created_at"]),
+        "updated_datetime": _w3c(row["updated_at"]),
         "expected_datetime": _w3c(expected),
-        "lat": float(case.latitude) if public and case.latitude is not None else None,
-        "long": float(case.longitude) if public and case.longitude is not None else None,
-        "media_url": (own.media_url or None) if own is not None else None,
+        "lat": float(row["latitude"]) if public and row["latitude"] is not None else None,
+        "long": float(row["longitude"]) if public and row["longitude"] is not None else None,
+        "media_url": (row["record_media_url"] or None) if own else None,
     }
 
 
@@ -257,8 +252,8 @@ def submitted_row(case: Case) -> dict:
     }
 
 
-def token_row(case: Case, token: str) -> dict:
-    return {"service_request_id": case.code, "token": token}
+def token_row(row: dict, token: str) -> dict:
+    return {"service_request_id": row["code"], "token": token}
 
 
 def discovery_data(*, endpoint_url: str, changeset: str) -> dict:

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from renda.cases.models import Case
 from renda.cases.tests.helpers import at
-from renda.open311 import selectors
+from renda.open311 import selectors, serializers
 from renda.open311.tests.conftest import (
     ADDRESS,
     EMAIL,
@@ -159,6 +159,25 @@ def test_it_lists_at_most_the_limit(personas, client, monkeypatch):
     for _ in range(3):
         public_case(personas)
     assert len(codes(client.get("/open311/v2/requests.json"))) == 2
+    assert len(codes(client.get("/open311/v2/requests.json", {"page_size": "3"}))) == 2
+
+
+def test_it_lists_page_size_rows_newest_first(personas, client, monkeypatch):
+    monkeypatch.setattr(selectors, "DEFAULT_RESULTS", 2)
+    monkeypatch.setattr(serializers, "DEFAULT_RESULTS", 2)
+    cases = [public_case(personas) for _ in range(3)]
+    newest = [c.code for c in reversed(cases)]
+    assert codes(client.get("/open311/v2/requests.json")) == newest[:2]
+    assert codes(client.get("/open311/v2/requests.json", {"page_size": "3"})) == newest
+    assert codes(client.get("/open311/v2/requests.json", {"page_size": "1"})) == newest[:1]
+
+
+@pytest.mark.parametrize("page_size", ["0", "1001", "abc", "-1"])
+def test_it_answers_400_for_a_bad_page_size(db, client, page_size):
+    response = client.get("/open311/v2/requests.json", {"page_size": page_size})
+    assert response.status_code == 400
+    [(code, description)] = errors(response, "json")
+    assert code == 400 and "page_size" in description
 
 
 def test_it_shows_no_personal_data(personas, client, api, post, town_handler):
@@ -199,12 +218,12 @@ def test_it_lists_in_a_fixed_number_of_queries(
         assigned(personas, public_case(personas))
         filed(post)
     assert _count_queries(client, {"api_key": api.key}) == few
-    # the client by its key, the cases with their category, congress, merge target and
-    # Open311 record, and the lead assignments with their units
-    with django_assert_num_queries(3):
+    # the client by its key; the cases' values with their category, congress, merge target
+    # and Open311 record joined, and the lead unit as a subquery
+    with django_assert_num_queries(2):
         response = client.get("/open311/v2/requests.json", {"api_key": api.key})
     assert len(response.json()) == 10
-    with django_assert_num_queries(2):  # no key: no client to look up
+    with django_assert_num_queries(1):  # no key: no client to look up
         client.get("/open311/v2/requests.xml")
 
 
