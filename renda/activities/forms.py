@@ -58,7 +58,7 @@ def _date(label: str, *, required: bool = True, **kw):
     return forms.DateField(
         label=label,
         required=required,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
         error_messages={**DATE_ERRORS, "required": f"请填写{label}。"},
         **kw,
     )
@@ -68,7 +68,7 @@ def _time(label: str):
     return forms.TimeField(
         label=label,
         required=False,
-        widget=forms.TimeInput(attrs={"type": "time"}),
+        widget=forms.TimeInput(format="%H:%M", attrs={"type": "time"}),
         error_messages=TIME_ERRORS,
     )
 
