@@ -266,6 +266,7 @@ def unit_model_train(*, min_assignments: int = MIN_ASSIGNMENTS) -> TrainingResul
     with contextlib.suppress(ValueError):  # too few for a time split: no validation figures
         validation = evaluate(examples, unit_paths=handling_unit_paths(), steplen=Region.steplen)
     model = UnitModel.fit(examples, steplen=Region.steplen)
+    model.temperature = validation.get("temperature", 1.0)
     seconds = time.perf_counter() - started
     directory = _new_directory(TrainedModel.Kind.UNIT)
     path = models_root() / directory

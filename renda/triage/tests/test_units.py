@@ -5,7 +5,7 @@ import gzip
 
 import pytest
 
-from renda.triage.units import UnitExample, UnitModel, evaluate
+from renda.triage.units import TEMPERATURES, UnitExample, UnitModel, evaluate
 
 T0 = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 TOWN_A, TOWN_B = "0001000100010001", "0001000100010002"
@@ -80,12 +80,26 @@ def test_it_evaluates_on_a_time_split():
     assert result["train"] == 40 and result["test"] == 10
     assert result["train_until"] < result["test_from"]
     assert result["top1"] == 1.0 and result["top3"] == 1.0
+    # Perfectly separable history: the sharpest temperature calibrates best.
+    assert result["temperature"] == min(TEMPERATURES)
+
+
+def test_temperature_softens_scores_without_changing_the_order():
+    model = UnitModel.fit(_examples(40), steplen=4)
+    args = {"category": "城乡建设", "region_path": TOWN_B, "title": "路面坑洼", "content": ""}
+    sharp = model.scores(**args)
+    model.temperature = 5.0
+    soft = model.scores(**args)
+    assert [u for u, _ in soft] == [u for u, _ in sharp]
+    assert soft[0][1] < sharp[0][1]
 
 
 def test_it_saves_loads_and_reports_a_corrupt_file(tmp_path):
     model = UnitModel.fit(_examples(12), steplen=4)
+    model.temperature = 2.0
     model.save(tmp_path, {"note": "test"})
     loaded = UnitModel.load(tmp_path)
+    assert loaded.temperature == 2.0
     args = {"category": "环境保护", "region_path": TOWN_A, "title": "噪音", "content": ""}
     assert loaded.top(3, **args) == model.top(3, **args)
     (tmp_path / "units.json.gz").write_bytes(gzip.compress(b"{not json"))
