@@ -8,6 +8,8 @@ from dataclasses import dataclass, fields
 from django.db.models import Count, Prefetch
 
 from renda.accounts.models import User
+from renda.cases.models import Case, CaseEvent
+from renda.cases.selectors import overdue
 from renda.demo.plan import CITY_NAME, DEMO_PASSWORD, DEMO_USERNAMES
 from renda.deputies.models import Deputy, GridAssignment, Seat, StationMembership, Term
 from renda.org.models import Grid, Installation, Membership, OrgUnit, Region, Station
@@ -38,6 +40,15 @@ class DemoSummary:
     station_memberships: int
     grid_assignments: int
     accounts: int
+    cases: int = 0
+    cases_waiting: int = 0
+    cases_handling: int = 0
+    cases_overdue: int = 0
+    cases_replied: int = 0
+    cases_closed: int = 0
+    cases_rejected_or_merged: int = 0
+    case_events: int = 0
+    accounts_of_record: int = 0
 
     LABELS = {
         "counties": "县（市、区）",
@@ -61,6 +72,15 @@ class DemoSummary:
         "station_memberships": "进站代表（人次）",
         "grid_assignments": "代表进网格（人次）",
         "accounts": "演示账号",
+        "accounts_of_record": "其他工作人员与群众账号（不可登录）",
+        "cases": "民情事项",
+        "cases_waiting": "其中待受理、待交办",
+        "cases_handling": "其中待签收、办理中",
+        "cases_overdue": "其中已超期",
+        "cases_replied": "其中待评价",
+        "cases_closed": "其中已办结",
+        "cases_rejected_or_merged": "其中不予受理、已合并",
+        "case_events": "办理记录（条）",
     }
 
     def rows(self) -> list[tuple[str, int]]:
@@ -102,7 +122,24 @@ def demo_summary(*, size: str, seed: int) -> DemoSummary:
         station_memberships=StationMembership.objects.count(),
         grid_assignments=GridAssignment.objects.count(),
         accounts=User.objects.filter(username__in=DEMO_USERNAMES).count(),
+        accounts_of_record=User.objects.exclude(username__in=DEMO_USERNAMES).count(),
+        **_case_counts(),
     )
+
+
+def _case_counts() -> dict[str, int]:
+    states = dict(Case.objects.order_by().values_list("state").annotate(n=Count("pk")))
+    S = Case.State
+    return {
+        "cases": sum(states.values()),
+        "cases_waiting": states.get(S.SUBMITTED, 0) + states.get(S.ACCEPTED, 0),
+        "cases_handling": states.get(S.ASSIGNED, 0) + states.get(S.HANDLING, 0),
+        "cases_overdue": overdue(Case.objects.all()).count(),
+        "cases_replied": states.get(S.REPLIED, 0),
+        "cases_closed": states.get(S.CLOSED, 0),
+        "cases_rejected_or_merged": states.get(S.REJECTED, 0) + states.get(S.MERGED, 0),
+        "case_events": CaseEvent.objects.count(),
+    }
 
 
 def org_has_regions() -> bool:

@@ -5,6 +5,8 @@ validated exactly like nodes a clerk creates; the two thousand deputies and thei
 stations and grids are bulk-inserted, since per-row services would cost a minute.
 """
 
+import datetime as dt
+
 from auditlog.context import disable_auditlog
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
@@ -12,9 +14,10 @@ from django.db import transaction
 
 from renda.accounts.models import User
 from renda.accounts.services import user_create
+from renda.demo.cases_seed import demo_cases_seed
 from renda.demo.plan import DEMO_PASSWORD, PLATFORM_NAME, city_plan
 from renda.demo.selectors import DemoSummary, demo_summary
-from renda.demo.shapes import CityPlan
+from renda.demo.shapes import SIZES, CityPlan
 from renda.deputies.models import Deputy, GridAssignment, Seat, Sector, StationMembership, Term
 from renda.org.models import Grid, OrgUnit, Region, Station
 from renda.org.services import (
@@ -28,8 +31,12 @@ from renda.org.services import (
 
 
 @transaction.atomic
-def demo_city_seed(*, size: str, seed: int) -> DemoSummary:
-    """Build the demo city of `size` from `seed` and mark the installation as a demo.
+def demo_city_seed(
+    *, size: str, seed: int, now: dt.datetime | None = None, cases: int | None = None
+) -> DemoSummary:
+    """Build the demo city of `size` from `seed`, with a year of opinion cases up to `now`
+    (about `cases` of them, by default the size's number; 0 for none), and mark the
+    installation as a demo.
 
     Refuses a database that already has regions: the demo city would mix with real data.
     """
@@ -56,6 +63,9 @@ def demo_city_seed(*, size: str, seed: int) -> DemoSummary:
         }
         users = _accounts_write(plan, units, stations)
         _deputies_write(plan, units, stations, grids, users)
+        count = SIZES[size].cases if cases is None else cases
+        if count:
+            demo_cases_seed(seed=seed, count=count, now=now)
         installation_mark_demo(name=PLATFORM_NAME, seed=seed, size=size)
     return demo_summary(size=size, seed=seed)
 

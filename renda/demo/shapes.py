@@ -24,6 +24,8 @@ class SizeSpec:
     # Shares of city and town seats held by persons who are also county deputies.
     city_also_county: float
     town_also_county: float
+    # Opinion cases over the past year (`renda.demo.cases_seed`), about.
+    cases: int = 0
 
 
 SIZES: dict[str, SizeSpec] = {
@@ -41,6 +43,7 @@ SIZES: dict[str, SizeSpec] = {
         town_seats_per_township=(12, 14),
         city_also_county=0.25,
         town_also_county=0.25,
+        cases=200,
     ),
     "city": SizeSpec(
         county_kinds=("district", "district", "county", "city"),
@@ -56,6 +59,7 @@ SIZES: dict[str, SizeSpec] = {
         town_seats_per_township=(65, 80),
         city_also_county=0.25,
         town_also_county=0.2,
+        cases=3000,
     ),
     "province": SizeSpec(
         county_kinds=("district",) * 3 + ("county",) * 3 + ("city",) * 2,
@@ -71,6 +75,7 @@ SIZES: dict[str, SizeSpec] = {
         town_seats_per_township=(90, 105),
         city_also_county=0.25,
         town_also_county=0.2,
+        cases=5000,
     ),
 }
 

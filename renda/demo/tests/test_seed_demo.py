@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 
 from renda.accounts.models import User
+from renda.cases.models import Case
 from renda.demo.names import is_demo_phone
 from renda.demo.plan import DEMO_PASSWORD, DEMO_USERNAMES, PLATFORM_NAME, city_plan
 from renda.demo.services import demo_city_seed
@@ -20,7 +21,8 @@ SEED = 7
 
 @pytest.fixture
 def demo_city(db):
-    return demo_city_seed(size="small", seed=SEED)
+    # The city without its cases: test_cases_seed.py covers those.
+    return demo_city_seed(size="small", seed=SEED, cases=0)
 
 
 def _fingerprint() -> dict[str, list[tuple]]:
@@ -156,7 +158,7 @@ def test_it_plans_the_same_city_for_the_same_seed():
 def test_it_writes_the_same_city_for_the_same_seed(db):
     def seed_and_fingerprint() -> dict[str, list[tuple]]:
         with transaction.atomic():
-            demo_city_seed(size="small", seed=SEED)
+            demo_city_seed(size="small", seed=SEED, cases=0)
             fingerprint = _fingerprint()
             transaction.set_rollback(True)
         return fingerprint
@@ -168,9 +170,11 @@ def test_it_writes_the_same_city_for_the_same_seed(db):
 
 def test_it_seeds_through_the_command_and_prints_the_accounts(db):
     out = StringIO()
-    call_command("seed_demo", "--size", "small", "--seed", "3", stdout=out)
+    call_command("seed_demo", "--size", "small", "--seed", "3", "--cases", "15", stdout=out)
     text = out.getvalue()
     assert "乡镇街道" in text
+    assert "民情事项" in text and "办理记录" in text
+    assert 15 <= Case.objects.count() <= 25  # and the personas' few
     assert "town_clerk" in text and DEMO_PASSWORD in text and "人大工作人员" in text
     assert Installation.objects.get().demo_seed == 3
 

@@ -25,12 +25,20 @@ class Command(BaseCommand):
         )
         parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="随机种子")
         parser.add_argument(
+            "--cases",
+            type=int,
+            default=None,
+            help="民情事项数量（默认按规模：small 200、city 见说明；0 表示不生成）",
+        )
+        parser.add_argument(
             "--if-empty",
             action="store_true",
             help="数据库已有行政区划时什么也不做（只列出演示账号）",
         )
 
-    def handle(self, *args, size: str, seed: int, if_empty: bool, **options) -> None:
+    def handle(
+        self, *args, size: str, seed: int, cases: int | None, if_empty: bool, **options
+    ) -> None:
         if org_has_regions():
             if not if_empty:
                 raise CommandError(
@@ -50,7 +58,9 @@ class Command(BaseCommand):
 
         started = time.monotonic()
         try:
-            summary = demo_city_seed(size=size, seed=seed)
+            if cases is not None and cases < 0:
+                raise ValidationError("民情事项数量不能为负数。")
+            summary = demo_city_seed(size=size, seed=seed, cases=cases)
         except ValidationError as exc:
             raise CommandError("；".join(exc.messages)) from exc
         elapsed = time.monotonic() - started
