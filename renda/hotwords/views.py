@@ -27,7 +27,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     require(request.user, Perm.ORG_VIEW)
     scope = scope_for(request.user)
     regions = selectors.regions_for_scope(scope)
-    form = DashboardForm(request.GET, regions=regions, today=selectors.today())
+    query = request.GET.copy()
+    query.setdefault("period", "month")  # so the picker shows the period the page counts
+    form = DashboardForm(query, regions=regions, today=selectors.today())
     if not form.is_valid() or "start" not in form.cleaned_data:
         return render(request, "hotwords/dashboard.html", {"form": form}, status=400)
     data = form.cleaned_data

@@ -20,9 +20,10 @@ from dataclasses import dataclass, field
 # Bump when the rules below change: stored term lists carry it, so `rebuild_case_terms`
 # re-analyses every case analysed under an older version.
 ANALYZER_VERSION = 1
-# At most this many terms are stored per case: enough for what a case is about (a real
-# message has about 66 distinct words of two characters or more, most of them generic).
-MAX_TERMS = 24
+# At most this many terms are stored per case: enough for what a case is about (a message of
+# the govmsg board has about 66 distinct words of two characters or more, most of them
+# generic), and every stored term is a row in the daily counts, which hot words add up.
+MAX_TERMS = 16
 # A word stored for a case is at most this long (the column's width).
 MAX_TERM_LENGTH = 32
 # A title word counts as this many occurrences when choosing which terms to keep.

@@ -6,6 +6,14 @@ import time_machine
 from renda.cases.models import Case
 from renda.cases.tests.helpers import at, category, submit
 
+# The browser fixtures of the workbench tests, for test_browser_dashboard.py.
+from renda.workbench.tests.conftest import (  # noqa: F401
+    _async_unsafe_allowed,
+    browser,
+    live_personas,
+    new_page,
+)
+
 
 @pytest.fixture(autouse=True)
 def clock():

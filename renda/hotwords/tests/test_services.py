@@ -10,6 +10,7 @@ from renda.cases.services import case_accept
 from renda.cases.tests.helpers import category
 from renda.hotwords.models import CaseTerms, DailyTermCount
 from renda.hotwords.services import case_terms_index
+from renda.textmine.hotterms import MAX_TERMS
 
 
 def _counts() -> dict[tuple, int]:
@@ -80,7 +81,7 @@ def test_odd_text_is_stored_without_an_error(personas, file_case):
     ]:
         case = file_case(title, content)
         row = CaseTerms.objects.get(case=case)
-        assert len(row.terms) <= 24
+        assert len(row.terms) <= MAX_TERMS
     assert CaseTerms.objects.count() == 3
 
 

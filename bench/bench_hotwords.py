@@ -1,0 +1,485 @@
+"""Issue 5, hot words and hot issues: the grouping on real messages, and the time of the hot-words
+selectors over many cases on SQLite and on PostgreSQL.
+
+1. Hot issues on ../shared/data/govmsg/messages_hot.csv (competition task 2; 点赞数 are the
+   support votes). There are no gold groups, so what can be measured is printed: groups found,
+   messages in them, the top 5 groups with their titles for a reader to judge, and a purity
+   that anyone can check by hand: a member is on topic when its title contains one of the
+   group's two leading key terms; the purity of a group is the share of its members on topic.
+   The most frequent words of the data are printed too (the source of
+   `hotterms.GENERIC_WORDS`). Skipped when the data are absent.
+2. Selectors over HOTWORDS_BENCH_CASES cases (default 1,000,000) of a generated city (1 city,
+   4 counties, 30 towns) over three years, in a child process per database (a temporary SQLite
+   file; PostgreSQL in a database of its own, HOTWORDS_BENCH_PG, created and dropped here).
+   The cases' terms are real messages' term lists (each case takes one message's terms and
+   swaps a quarter of them for words drawn by their frequency in the data), plus a burst of
+   new words in the last month so that rising terms have something to find. Minimal `Case`
+   rows, `CaseTerms` and `DailyTermCount` are written in bulk, bypassing the signal (its
+   per-case cost is the segmentation, measured by bench_textmine). Then `hot_words` and
+   `rising_terms` for the whole city and for one town, over 7, 30 and 91 days: median and p95
+   in ms and the number of SQL queries (target: one aggregate query, p95 <= 1000 ms).
+"""
+
+import csv
+import datetime as dt
+import json
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from bisect import bisect
+from collections import Counter
+from itertools import accumulate
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT.parent / "shared" / "data" / "govmsg"
+CASES = int(os.environ.get("HOTWORDS_BENCH_CASES", "1000000"))
+PG_URL = os.environ.get(
+    "HOTWORDS_BENCH_PG", "postgres://postgres@127.0.0.1:5432/renda_bench_hotwords"
+)
+DAYS = 3 * 365
+REPEATS = 15
+TARGET_MS = 1000.0
+TOWNS = 30
+# Masked districts of the message board (A市A5区, A7县): the place of a message.
+_PLACE = re.compile(r"[A-Z]\d+[区县市]")
+BURST = ["电动车", "充电桩", "飞线充电", "楼道", "火灾隐患"]
+
+
+# --- 1. hot issues on messages_hot.csv ------------------------------------------------------
+
+
+def _read_messages() -> list[dict]:
+    with (DATA / "messages_hot.csv").open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def _day(text: str) -> int:
+    try:
+        when = dt.datetime.strptime(text.strip().split()[0], "%Y/%m/%d")
+    except (ValueError, IndexError):
+        return 0
+    return (when - dt.datetime(2017, 1, 1)).days
+
+
+def hot_issue_report(messages: list[dict]) -> list[list[str]]:
+    """Print the hot-issue figures; return every message's stored terms (the term pool)."""
+    sys.path.insert(0, str(ROOT))
+    from renda.textmine.hotterms import Doc, document_terms, group_issues
+    from renda.textmine.segment import Segmenter
+
+    seg = Segmenter()
+    began = time.perf_counter()
+    docs, pool = [], []
+    for m in messages:
+        title, body = m["留言主题"], m["留言详情"]
+        terms = [t for t, _ in document_terms(seg.terms(title), seg.terms(body))]
+        pool.append(terms)
+        found = _PLACE.search(title) or _PLACE.search(body)
+        votes = int(m.get("点赞数") or 0)
+        place = found.group(0) if found else "A市"
+        docs.append(Doc(m["留言编号"], place, terms, votes, _day(m["留言时间"])))
+    seconds = time.perf_counter() - began
+    frequent = Counter(t for terms in pool for t in set(terms)).most_common(20)
+    print(f"  segmented {len(messages):,} messages in {seconds:.1f} s")
+    print("  most frequent stored words: " + "、".join(f"{t} {n}" for t, n in frequent))
+    began = time.perf_counter()
+    groups = group_issues(docs)
+    seconds = time.perf_counter() - began
+    by_id = {m["留言编号"]: m for m in messages}
+    sizes = [g.size for g in groups]
+    print(
+        f"  hot issues: {len(groups)} groups of 2+ messages holding {sum(sizes):,} of "
+        f"{len(messages):,} messages (largest {max(sizes, default=0)}, "
+        f"{sum(1 for s in sizes if s >= 5)} of 5+), grouped in {seconds:.2f} s"
+    )
+    purities = []
+    for g in groups[:20]:
+        keys = g.terms[:2]
+        on_topic = sum(1 for i in g.ids if any(k in by_id[i]["留言主题"] for k in keys))
+        purities.append(on_topic / g.size)
+    if purities:
+        print(
+            f"  purity of the top {len(purities)} groups (title holds one of the group's two "
+            f"leading key terms): mean {statistics.mean(purities):.2f}, "
+            f"{sum(1 for p in purities if p >= 0.8)} of {len(purities)} at 0.8 or more"
+        )
+    for rank, g in enumerate(groups[:5], start=1):
+        print(
+            f"  #{rank} heat {g.heat:.1f}: {g.size} messages, {g.votes} 点赞, over "
+            f"{g.span_days:.0f} days, {g.place}; key terms {'、'.join(g.terms)}; purity "
+            f"{purities[rank - 1]:.2f}"
+        )
+        for i in g.ids[:6]:
+            print(f"      {by_id[i]['留言主题'][:60]}")
+        if g.size > 6:
+            print(f"      … and {g.size - 6} more")
+    return pool
+
+
+# --- 2. the selectors over many cases (inside a child process) -----------------------------
+
+
+class _Writer:
+    def __init__(self, connection) -> None:
+        self.connection = connection
+        self.pg = connection.vendor == "postgresql"
+
+    def write(self, table: str, columns: list[str], rows: list[tuple]) -> None:
+        if not rows:
+            return
+        names = ", ".join(f'"{c}"' for c in columns)
+        with self.connection.cursor() as cursor:
+            if self.pg:
+                with cursor.cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                marks = ", ".join(["%s"] * len(columns))
+                cursor.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
+
+    def secondary_indexes(self, tables: list[str]) -> list[tuple[str, str]]:
+        """Drop the tables' indexes that back no constraint; return them to create again."""
+        with self.connection.cursor() as cursor:
+            if self.pg:
+                cursor.execute(
+                    "SELECT i.indexname, i.indexdef FROM pg_indexes i "
+                    "WHERE i.schemaname = current_schema() AND i.tablename = ANY(%s) "
+                    "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = "
+                    "(quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass)",
+                    [tables],
+                )
+            else:
+                marks = ", ".join(["%s"] * len(tables))
+                cursor.execute(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT "
+                    f"NULL AND sql NOT LIKE 'CREATE UNIQUE%%' AND tbl_name IN ({marks})",
+                    tables,
+                )
+            found = cursor.fetchall()
+            for name, _ in found:
+                cursor.execute(f'DROP INDEX "{name}"')
+        return found
+
+    def create(self, indexes: list[tuple[str, str]]) -> None:
+        with self.connection.cursor() as cursor:
+            if self.pg:
+                cursor.execute("SET maintenance_work_mem = '512MB'")
+            else:
+                cursor.execute("PRAGMA cache_size = -262144")
+            for _, sql in indexes:
+                cursor.execute(sql)
+
+
+def _world():
+    from renda.org.models import Level, OrgUnit
+    from renda.org.services import region_create, unit_create
+
+    province = region_create(code="330000", name="基准省", level=Level.PROVINCE, parent=None)
+    city = region_create(code="331000", name="基准市", level=Level.CITY, parent=province)
+    towns = []
+    for c in range(4):
+        county = region_create(
+            code=f"3310{c + 1:02d}", name=f"基准{c + 1}区", level=Level.COUNTY, parent=city
+        )
+        for t in range(TOWNS // 4 + (1 if c < TOWNS % 4 else 0)):
+            towns.append(
+                region_create(
+                    code=f"3310{c + 1:02d}{t + 1:03d}",
+                    name=f"基准{c + 1}区{t + 1}号街道",
+                    level=Level.TOWN,
+                    parent=county,
+                )
+            )
+    congress = unit_create(
+        code="B-RD", name="基准市人大常委会", kind=OrgUnit.Kind.CONGRESS, region=city, parent=None
+    )
+    return city, towns, congress
+
+
+# fmt: off
+_CASE_COLUMNS = [
+    "id", "code", "kind", "title", "content", "category_id", "region_id", "address", "channel",
+    "submitter_name", "submitter_phone", "is_public", "state", "congress_id", "reject_reason",
+    "result_class", "reply", "unsatisfied_count", "supervision", "agenda_item", "version",
+    "idempotency_key", "created_at", "updated_at",
+]
+# fmt: on
+
+
+def _generate(pool: list[list[str]], towns, congress, today: dt.date) -> float:
+    """Write CASES cases over DAYS days up to `today`, their terms and the daily counts."""
+    from django.db import connection, transaction
+
+    from renda.cases.models import Case, Category
+    from renda.hotwords.models import CaseTerms, DailyTermCount
+    from renda.textmine.hotterms import MAX_TERMS
+
+    rng = random.Random(20260915)
+    writer = _Writer(connection)
+    pg = writer.pg
+    categories = list(Category.objects.order_by("pk").values_list("pk", flat=True))
+    category_cum = list(accumulate(1.0 / (i + 1) for i in range(len(categories))))
+    town_cum = list(accumulate(1.0 / (i + 1) ** 0.7 for i in range(len(towns))))
+    town_ids = [t.pk for t in towns]
+    unigram = Counter(t for terms in pool for t in terms)
+    words = list(unigram)
+    word_cum = list(accumulate(unigram[w] for w in words))
+    # Cases per day grow by half over the three years; the counts add up to CASES.
+    weights = [1.0 + 0.5 * d / DAYS for d in range(DAYS)]
+    per_day = [int(CASES * w / sum(weights)) for w in weights]
+    per_day[-1] += CASES - sum(per_day)
+    tables = [Case._meta.db_table, CaseTerms._meta.db_table, DailyTermCount._meta.db_table]
+    indexes = writer.secondary_indexes(tables)
+    began = time.perf_counter()
+    next_id = 1
+    batch_cases, batch_terms, batch_counts = [], [], []
+    offset = "+00" if pg else ""
+    for d, n in enumerate(per_day):
+        day = today - dt.timedelta(days=DAYS - 1 - d)
+        recent = (today - day).days < 30
+        counts: Counter[tuple[int, int, str]] = Counter()
+        for _ in range(n):
+            case_id = next_id
+            next_id += 1
+            area = town_ids[bisect(town_cum, rng.random() * town_cum[-1])]
+            category = categories[bisect(category_cum, rng.random() * category_cum[-1])]
+            terms = list(rng.choice(pool))
+            for k in range(len(terms)):
+                if rng.random() < 0.25:
+                    terms[k] = words[bisect(word_cum, rng.random() * word_cum[-1])]
+            if recent and rng.random() < 0.08:
+                terms[:0] = rng.sample(BURST, 3)
+            terms = list(dict.fromkeys(terms))[:MAX_TERMS]
+            seconds = 2 * 3600 + rng.randrange(10 * 3600)  # 10:00–20:00 in Shanghai
+            created = f"{day.isoformat()} {seconds // 3600:02d}:{seconds // 60 % 60:02d}:00{offset}"
+            batch_cases.append(
+                (
+                    case_id, f"HB{case_id:09d}", "opinion", "基准事项", "基准事项内容",
+                    category, area, "", "portal", "", "13800000000", False, "submitted",
+                    congress.pk, "", "", "", 0, "none", "", 1, "", created, created,
+                )
+            )  # fmt: skip
+            stored = json.dumps([[t, 1] for t in terms], ensure_ascii=False)
+            batch_terms.append((case_id, day.isoformat(), area, category, stored, "bench"))
+            for t in terms:
+                counts[(area, category, t)] += 1
+        batch_counts += [(day.isoformat(), a, c, t, k) for (a, c, t), k in counts.items()]
+        if len(batch_cases) >= 20000 or d == DAYS - 1:
+            with transaction.atomic():
+                writer.write(tables[0], _CASE_COLUMNS, batch_cases)
+                writer.write(
+                    tables[1],
+                    ["case_id", "day", "area_id", "category_id", "terms", "fingerprint",
+                     "analyzed_at"],
+                    [(*row, created) for row in batch_terms],
+                )  # fmt: skip
+                writer.write(
+                    tables[2], ["day", "area_id", "category_id", "term", "cases"], batch_counts
+                )
+            batch_cases, batch_terms, batch_counts = [], [], []
+            if d % 100 == 0 or d == DAYS - 1:
+                print(f"  … {next_id - 1:,} cases, {time.perf_counter() - began:.0f} s", flush=True)
+    writer.create(indexes)
+    with connection.cursor() as cursor:
+        if pg:
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence('cases_case', 'id'), %s)", [next_id]
+            )
+            cursor.execute("VACUUM ANALYZE")
+        else:
+            cursor.execute("ANALYZE")
+    return time.perf_counter() - began
+
+
+def _time(call) -> dict:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    call()  # warm
+    with CaptureQueriesContext(connection) as queries:
+        result = call()
+    samples = []
+    budget = time.perf_counter() + 20.0
+    while len(samples) < REPEATS and (len(samples) < 3 or time.perf_counter() < budget):
+        began = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - began) * 1000)
+    samples.sort()
+    p95 = samples[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))]
+    return {
+        "n": len(samples),
+        "p50": statistics.median(samples),
+        "p95": p95,
+        "queries": len(queries),
+        "found": len(result),
+        "first": getattr(result[0], "term", "") if result else "",
+    }
+
+
+def _inner(out_path: str, pool_path: str) -> None:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.models import Sum
+    from django.utils import timezone
+
+    from renda.hotwords import selectors
+    from renda.hotwords.models import DailyTermCount
+    from renda.org.roles import Role, spec_for
+    from renda.org.scope import Grant, Scope
+
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    city, towns, congress = _world()
+    print(f"  migrate + regions: {time.perf_counter() - started:.0f} s", flush=True)
+    pool = json.loads(Path(pool_path).read_text())
+    today = timezone.localdate()
+    seconds = _generate(pool, towns, congress, today)
+    rows = DailyTermCount.objects.count()
+    mentions = DailyTermCount.objects.aggregate(n=Sum("cases"))["n"]
+    print(
+        f"  generated {CASES:,} cases, {mentions:,} term mentions in {rows:,} daily rows "
+        f"in {seconds:.0f} s (indexes and ANALYZE included)",
+        flush=True,
+    )
+    scope = Scope(user_id=0, grants=(Grant(spec_for(Role.SYSTEM_ADMIN)),))
+    town = towns[0]  # the busiest town
+    results = []
+    for place, region in (("city", city), ("town", town)):
+        for days in (7, 30, 91):
+            start = today - dt.timedelta(days=days - 1)
+            args = {"scope": scope, "region": region, "start": start, "end": today}
+            calls = (("hot_words", selectors.hot_words), ("rising_terms", selectors.rising_terms))
+            for name, fn in calls:
+                row = _time(lambda fn=fn, args=args: fn(**args, limit=50))
+                row.update(selector=name, place=place, days=days)
+                results.append(row)
+                print(
+                    f"  {name:<13} {place:<5} {days:>3} days: p50 {row['p50']:7.1f} ms, "
+                    f"p95 {row['p95']:7.1f} ms, {row['queries']} queries, {row['found']} "
+                    f"found (first: {row['first']})",
+                    flush=True,
+                )
+    args = {"scope": scope, "region": town, "start": today - dt.timedelta(days=29), "end": today}
+    issues = _time(lambda: selectors.hot_issues(**args, limit=10))
+    print(
+        f"  hot_issues    town   30 days: p50 {issues['p50']:7.1f} ms, p95 {issues['p95']:7.1f} "
+        f"ms, {issues['queries']} queries (up to {selectors.MAX_ISSUE_CASES:,} cases grouped)"
+    )
+    with connection.cursor() as cursor:
+        size = None
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_total_relation_size('hotwords_dailytermcount')")
+            size = cursor.fetchone()[0]
+    Path(out_path).write_text(
+        json.dumps({"rows": rows, "mentions": mentions, "results": results, "bytes": size})
+    )
+
+
+# --- the parent ------------------------------------------------------------------------------
+
+
+def _env(var_dir: str, database_url: str | None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(
+        DJANGO_SETTINGS_MODULE="renda.settings.base",
+        DEBUG="0",
+        SECRET_KEY="bench-only-" + "x" * 50,
+        ALLOWED_HOSTS="testserver,127.0.0.1",
+        RENDA_VAR_DIR=var_dir,
+        PYTHONPATH=str(ROOT),
+    )
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    return env
+
+
+def _pg_admin(sql: str) -> None:
+    import psycopg
+
+    admin_url = urlsplit(PG_URL)._replace(path="/postgres").geturl()
+    with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as conn:
+        conn.execute(sql)
+
+
+def _run(name: str, database_url: str | None, pool_path: str) -> dict:
+    print(f"-- {name} ({CASES:,} cases) --", flush=True)
+    with tempfile.TemporaryDirectory(prefix="renda-bench-hot-") as var_dir:
+        out = Path(var_dir) / "result.json"
+        subprocess.run(
+            [sys.executable, __file__, "--inner", str(out), pool_path],
+            cwd=ROOT,
+            env=_env(var_dir, database_url),
+            check=True,
+        )
+        return json.loads(out.read_text())
+
+
+def _synthetic_pool() -> list[list[str]]:
+    """Without the real data: Zipf-distributed made-up words, 16 per case."""
+    rng = random.Random(7)
+    vocabulary = [f"词{i}" for i in range(20000)]
+    cum = list(accumulate(1.0 / (i + 1) ** 1.05 for i in range(len(vocabulary))))
+    return [
+        list(dict.fromkeys(vocabulary[bisect(cum, rng.random() * cum[-1])] for _ in range(30)))[:24]
+        for _ in range(5000)
+    ]
+
+
+def main() -> None:
+    started = time.perf_counter()
+    print(f"load average at start: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    if (DATA / "messages_hot.csv").exists():
+        print("-- hot issues on messages_hot.csv --", flush=True)
+        pool = hot_issue_report(_read_messages())
+    else:
+        print(f"-- hot issues skipped: {DATA / 'messages_hot.csv'} not found; synthetic words")
+        pool = _synthetic_pool()
+    results = {}
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        json.dump(pool, f, ensure_ascii=False)
+        pool_path = f.name
+    try:
+        if os.environ.get("HOTWORDS_BENCH_SKIP_SQLITE") != "1":
+            results["SQLite"] = _run("SQLite", None, pool_path)
+        pg_name = urlsplit(PG_URL).path.lstrip("/")
+        try:
+            _pg_admin(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
+            _pg_admin(f'CREATE DATABASE "{pg_name}"')
+        except Exception as error:  # no server: say so and go on
+            print(f"-- PostgreSQL skipped: {error}")
+        else:
+            try:
+                results["PostgreSQL"] = _run("PostgreSQL", PG_URL, pool_path)
+            finally:
+                _pg_admin(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
+    finally:
+        os.unlink(pool_path)
+    print(f"\nSummary ({CASES:,} cases; target p95 <= {TARGET_MS:.0f} ms, one aggregate query)")
+    for name, r in results.items():
+        print(f"{name}: {r['mentions']:,} term mentions in {r['rows']:,} daily rows")
+        for row in r["results"]:
+            verdict = "ok" if row["p95"] <= TARGET_MS else "MISS"
+            print(
+                f"  {row['selector']:<13} {row['place']:<5} {row['days']:>3} days "
+                f"p50 {row['p50']:7.1f} p95 {row['p95']:7.1f} ms  {row['queries']} q  {verdict}"
+            )
+    print(f"bench_hotwords: {time.perf_counter() - started:.0f} s in all")
+
+
+if __name__ == "__main__":
+    if "--inner" in sys.argv:
+        sys.path.insert(0, str(ROOT))
+        i = sys.argv.index("--inner")
+        _inner(sys.argv[i + 1], sys.argv[i + 2])
+    else:
+        main()
