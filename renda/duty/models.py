@@ -220,6 +220,32 @@ class PointEntry(models.Model):
         return self.reason
 
 
+class PointTally(models.Model):
+    """A deputy's active points in one month, kept by the services from the ledger (never
+    edited by hand): a year's ranking sums twelve rows per deputy instead of every entry."""
+
+    deputy = models.ForeignKey(
+        Deputy, verbose_name="代表", on_delete=models.PROTECT, related_name="point_tallies"
+    )
+    month = models.DateField("月份", help_text="当月1日")
+    points = models.DecimalField("积分", max_digits=8, decimal_places=1, default=0)
+    entries = models.PositiveIntegerField("明细条数", default=0)
+
+    class Meta:
+        verbose_name = "月度积分汇总"
+        verbose_name_plural = "月度积分汇总"
+        constraints = [
+            models.UniqueConstraint(fields=["deputy", "month"], name="pointtally_deputy_month"),
+        ]
+        indexes = [
+            # Rankings: tallies.filter(month__range=..., deputy__in=...) summed per deputy.
+            models.Index(fields=["month", "deputy", "points"], name="pointtally_month_sum"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.deputy_id} {self.month:%Y-%m} {self.points}"
+
+
 class Nomination(models.Model):
     """A deputy proposed for an honour from the ledger, confirmed or declined by a clerk."""
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from renda.deputies.models import Deputy, Seat
 from renda.deputies.selectors import deputies_for_user
-from renda.duty.models import PointEntry, PointRule
+from renda.duty.models import PointEntry, PointRule, PointTally
 from renda.org.models import OrgUnit, Station
 from renda.org.roles import Perm
 from renda.org.scope import require, user_can
@@ -81,6 +81,51 @@ def total(deputy: Deputy, period: Period) -> Decimal:
 
 
 # ---------------------------------------------------------------------------------------------
+# Sums over a period
+
+
+def _month_after(day: dt.date) -> dt.date:
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def period_sums(deputy_ids, period: Period) -> dict[int, tuple[Decimal, int]]:
+    """(points, entries) per deputy over the period: whole months from the monthly tallies,
+    the days before the first whole month and after the last one from the ledger."""
+    first = period.start if period.start.day == 1 else _month_after(period.start)
+    after_last = _month_after(period.end)
+    if after_last - dt.timedelta(days=1) != period.end:
+        after_last = period.end.replace(day=1)  # the last month is partial
+    sums: dict[int, list] = defaultdict(lambda: [Decimal(0), 0])
+    edges: list[tuple[dt.date, dt.date]] = []
+    if first < after_last:
+        for row in (
+            PointTally.objects.filter(
+                month__gte=first, month__lt=after_last, deputy_id__in=deputy_ids
+            )
+            .values("deputy_id")
+            .annotate(total=Sum("points"), n=Sum("entries"))
+        ):
+            sums[row["deputy_id"]][0] += row["total"]
+            sums[row["deputy_id"]][1] += row["n"]
+        if period.start < first:
+            edges.append((period.start, first - dt.timedelta(days=1)))
+        if after_last <= period.end:
+            edges.append((after_last, period.end))
+    else:
+        edges.append((period.start, period.end))
+    for start, end in edges:
+        for row in (
+            active_entries()
+            .filter(date__range=(start, end), deputy_id__in=deputy_ids)
+            .values("deputy_id")
+            .annotate(total=Sum("points"), n=Count("pk"))
+        ):
+            sums[row["deputy_id"]][0] += row["total"]
+            sums[row["deputy_id"]][1] += row["n"]
+    return {k: (v[0], v[1]) for k, v in sums.items()}
+
+
+# ---------------------------------------------------------------------------------------------
 # Rankings
 
 
@@ -129,16 +174,9 @@ def ranking(
 ) -> list[RankRow]:
     """The deputies of a congress (with `lower`, also those of the congresses below it) or of
     a station and its points, best first; equal totals share a rank (1, 1, 3)."""
-    deputies = list(
-        _deputies_of(user, congress=congress, station=station, lower=lower).order_by("name", "pk")
-    )
-    sums = {
-        row["deputy_id"]: (row["total"], row["n"])
-        for row in active_entries()
-        .filter(date__range=(period.start, period.end), deputy_id__in=[d.pk for d in deputies])
-        .values("deputy_id")
-        .annotate(total=Sum("points"), n=Count("pk"))
-    }
+    in_scope = _deputies_of(user, congress=congress, station=station, lower=lower)
+    deputies = list(in_scope.order_by("name", "pk"))
+    sums = period_sums(in_scope.values("pk"), period)
     scored = sorted(
         ((sums.get(d.pk, (Decimal(0), 0)), d) for d in deputies),
         key=lambda item: -item[0][0],
@@ -225,23 +263,14 @@ def evaluation(user, deputy: Deputy, period: Period) -> Evaluation:
 def _rank_within(congress: OrgUnit, period: Period) -> list[tuple[int, int]]:
     """(rank, deputy id) of the serving deputies of one congress, unscoped: the deputy's own
     place is shown on their sheet even to a reader who may not see the others."""
-    ids = list(
-        Seat.objects.filter(term__congress=congress, status=Seat.Status.SERVING).values_list(
-            "deputy_id", flat=True
-        )
-    )
-    sums = dict(
-        active_entries()
-        .filter(date__range=(period.start, period.end), deputy_id__in=ids)
-        .values("deputy_id")
-        .annotate(total=Sum("points"))
-        .values_list("deputy_id", "total")
-    )
-    ordered = sorted(ids, key=lambda d: -(sums.get(d) or 0))
+    seats = Seat.objects.filter(term__congress=congress, status=Seat.Status.SERVING)
+    ids = list(seats.values_list("deputy_id", flat=True))
+    sums = period_sums(seats.values("deputy_id"), period)
+    ordered = sorted(ids, key=lambda d: -sums.get(d, (0, 0))[0])
     result: list[tuple[int, int]] = []
     last = None
     for position, deputy_id in enumerate(ordered, start=1):
-        value = sums.get(deputy_id) or 0
+        value = sums.get(deputy_id, (0, 0))[0]
         rank = result[-1][0] if result and last == value else position
         result.append((rank, deputy_id))
         last = value

@@ -16,12 +16,19 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, Sum
-from django.db.models.functions import ExtractYear
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import ExtractYear, TruncMonth
 from django.utils import timezone
 
 from renda.deputies.models import Deputy
-from renda.duty.models import Nomination, PointEntry, PointRule, PointRuleChange, format_points
+from renda.duty.models import (
+    Nomination,
+    PointEntry,
+    PointRule,
+    PointRuleChange,
+    PointTally,
+    format_points,
+)
 from renda.duty.sources import SOURCES, Fact, Source, chunks, sources_for_model
 from renda.org.models import OrgUnit
 from renda.org.roles import Perm
@@ -86,10 +93,13 @@ class SyncResult:
     ended: int = 0
     # (deputy_id, year) → change of that deputy's total for the year
     deltas: dict[tuple[int, int], Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    # (deputy_id, first day of month) whose tally must be brought up to date
+    months: set[tuple[int, dt.date]] = field(default_factory=set)
 
     def add(self, other: "SyncResult") -> None:
         self.created += other.created
         self.ended += other.ended
+        self.months |= other.months
         for key, value in other.deltas.items():
             self.deltas[key] += value
 
@@ -146,6 +156,7 @@ def _sync_chunk(
             continue
         to_end.append(entry)
         result.deltas[(entry.deputy_id, entry.date.year)] -= entry.points
+        result.months.add((entry.deputy_id, entry.date.replace(day=1)))
         if new is not None:
             replaced.append((entry, new))
     fresh = [new for _, new in replaced] + list(wanted.values())
@@ -159,6 +170,7 @@ def _sync_chunk(
         PointEntry.objects.bulk_create(fresh, batch_size=1000)
         for new in fresh:
             result.deltas[(new.deputy_id, new.date.year)] += new.points
+            result.months.add((new.deputy_id, new.date.replace(day=1)))
     if replaced:
         for old, new in replaced:
             old.status, old.replaced_by, old.ended_at, old.ended_note = E.SUPERSEDED, new, now, note
@@ -182,7 +194,53 @@ def points_sync(*, model_label: str, ids, note: str = "来源记录变化") -> S
     with transaction.atomic():
         for batch in chunks(ids):
             result.add(_sync_chunk(sources, batch, rules, note))
+        tally_refresh(result.months)
     return result
+
+
+def _month_end(month: dt.date) -> dt.date:
+    following = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return following - dt.timedelta(days=1)
+
+
+def tally_refresh(months: set[tuple[int, dt.date]] | None = None) -> int:
+    """Recount the monthly tallies of these (deputy, month) pairs from the ledger — or every
+    tally when `months` is None. Counting from the ledger, not adding deltas, means a tally
+    can never drift from the entries behind it. Returns the number of rows written."""
+    entries = PointEntry.objects.filter(status=E.ACTIVE)
+    if months is not None:
+        if not months:
+            return 0
+        first = min(m for _, m in months)
+        last = _month_end(max(m for _, m in months))
+        entries = entries.filter(deputy_id__in={d for d, _ in months}, date__range=(first, last))
+    counted = {
+        (row["deputy_id"], row["month"]): (row["total"], row["n"])
+        for row in entries.annotate(month=TruncMonth("date"))
+        .values("deputy_id", "month")
+        .annotate(total=Sum("points"), n=Count("pk"))
+    }
+    keys = set(counted) if months is None else set(months)
+    if months is None:
+        # Months that no longer have any entry go back to zero.
+        keys |= set(PointTally.objects.exclude(entries=0).values_list("deputy_id", "month"))
+    rows = [
+        PointTally(
+            deputy_id=deputy_id,
+            month=month,
+            points=counted.get((deputy_id, month), (Decimal(0), 0))[0],
+            entries=counted.get((deputy_id, month), (Decimal(0), 0))[1],
+        )
+        for deputy_id, month in keys
+    ]
+    PointTally.objects.bulk_create(
+        rows,
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["deputy", "month"],
+        update_fields=["points", "entries"],
+    )
+    return len(rows)
 
 
 def records_touched(sender_label: str, pk: int) -> dict[str, list[int]]:
@@ -265,7 +323,7 @@ def points_recompute(*, year: int | None = None) -> SyncResult:
         stale = PointEntry.objects.filter(status=E.ACTIVE)
         if year:
             stale = stale.filter(date__year=year)
-        for model_label in {s.model_label for s in SOURCES.values() if s.model() is not None}:
+        for model_label in sorted({s.model_label for s in SOURCES.values() if s.model()}):
             app_label, model_name = model_label.split(".")
             ids = stale.filter(
                 content_type__app_label=app_label, content_type__model=model_name.lower()
@@ -274,6 +332,7 @@ def points_recompute(*, year: int | None = None) -> SyncResult:
             rules = _rules_by_source(group)
             for batch in chunks(sorted(set(ids))):
                 result.add(_sync_chunk(group, batch, rules, "重新计算积分"))
+        tally_refresh(None)
     return result
 
 
@@ -428,6 +487,7 @@ def rule_save(
             sync = _sync_sources_between(
                 [SOURCES[rule.source]], start, end, f"积分规则“{rule.name}”修改"
             )
+            tally_refresh(sync.months)
             negatives = _negatives(sync.deltas)
             outcome = RuleChangeResult(rule=rule, sync=sync, negatives=negatives)
             if preview:

@@ -1,0 +1,65 @@
+"""The monthly tallies always equal the ledger, and a period's sums (whole months from the
+tallies, partial months from the ledger) equal a plain sum of the entries."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db.models import Sum
+
+from renda.duty.models import PointEntry, PointRule, PointTally
+from renda.duty.selectors import Period, period_sums
+from renda.duty.services import rule_save, tally_refresh
+from renda.duty.tests.conftest import activity, attend, collected
+
+
+@pytest.fixture
+def ledger(personas, on_commit):
+    deputy = personas.deputies["deputy"]
+    for day in (dt.date(2026, 1, 31), dt.date(2026, 2, 1), dt.date(2026, 6, 15)):
+        on_commit(attend, on_commit(activity, personas, date=day), deputy)
+    on_commit(attend, on_commit(activity, personas, date=dt.date(2026, 6, 16)), deputy, "absent")
+    on_commit(collected, personas)  # 2026-09-15
+    return deputy
+
+
+def tallies(deputy) -> dict:
+    return {
+        t.month: (t.points, t.entries)
+        for t in PointTally.objects.filter(deputy=deputy).exclude(entries=0)
+    }
+
+
+def test_tallies_follow_the_ledger_through_a_rule_change(personas, ledger):
+    assert tallies(ledger) == {
+        dt.date(2026, 1, 1): (Decimal(2), 1),
+        dt.date(2026, 2, 1): (Decimal(2), 1),
+        dt.date(2026, 6, 1): (Decimal(0), 2),
+        dt.date(2026, 9, 1): (Decimal(1), 1),
+    }
+    rule_save(actor=personas.admin, rule=PointRule.objects.get(name="参加接待日"), points=5)
+    assert tallies(ledger)[dt.date(2026, 6, 1)] == (Decimal(3), 2)
+    before = tallies(ledger)
+    PointTally.objects.all().delete()  # a full rebuild gives the same numbers
+    tally_refresh(None)
+    assert tallies(ledger) == before
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        ("2026-01-01", "2026-12-31"),
+        ("2026-01-31", "2026-06-15"),
+        ("2026-02-01", "2026-02-28"),
+        ("2026-06-16", "2026-06-20"),
+        ("2026-01-15", "2026-09-14"),
+    ],
+)
+def test_period_sums_equal_the_ledger(personas, ledger, start, end):
+    period = Period.parse(start=start, end=end)
+    expected = PointEntry.objects.filter(
+        status="active", deputy=ledger, date__range=(period.start, period.end)
+    )
+    total = expected.aggregate(s=Sum("points"))["s"] or Decimal(0)
+    got = period_sums([ledger.pk], period).get(ledger.pk, (Decimal(0), 0))
+    assert got == (total, expected.count())
