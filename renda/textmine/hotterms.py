@@ -178,6 +178,8 @@ MAX_LINK_SHARE = 0.05
 MIN_LINK_CAP = 8
 # Two cases must share at least this many terms to be linked.
 MIN_SHARED = 2
+# A case is compared with this many later cases sharing one of its terms (see group_issues).
+LINK_WINDOW = 4
 # Only a case's this many rarest terms are used to find its neighbours.
 LINK_TERMS = 12
 
@@ -232,6 +234,7 @@ def group_issues(
     link_terms: int = LINK_TERMS,
     min_size: int = 2,
     min_shared: int = MIN_SHARED,
+    window: int = LINK_WINDOW,
 ) -> list[Group]:
     """Groups of cases about the same problem at the same place, hottest first.
 
@@ -259,17 +262,20 @@ def group_issues(
         useful = [t for t in dict.fromkeys(doc_terms) if t in idf][:link_terms]
         keys.append({t: idf[t] for t in useful})
     mass = [sum(k.values()) for k in keys]
+    # Postings in time order; a case is compared with the next `window` cases of each of its
+    # terms' postings only, so a term shared by hundreds of cases costs hundreds of
+    # comparisons, not tens of thousands. A large group still forms: its cases link in a
+    # chain through time, and the groups are connected components.
     postings: dict[tuple[Hashable, str], list[int]] = defaultdict(list)
-    for i, (doc, key) in enumerate(zip(docs, keys, strict=True)):
-        for t in key:
-            postings[(doc.place, t)].append(i)
-    shared: dict[tuple[int, int], list[float]] = defaultdict(lambda: [0.0, 0])
-    for (_, t), members in postings.items():
-        for x, i in enumerate(members):
-            for j in members[x + 1 :]:
-                pair = shared[(i, j)]
-                pair[0] += idf[t]
-                pair[1] += 1
+    for i in sorted(range(n), key=lambda i: (docs[i].day, i)):
+        for t in keys[i]:
+            postings[(docs[i].place, t)].append(i)
+    # Every posting is in the same (time) order, so a pair always comes out the same way round.
+    candidates: set[tuple[int, int]] = set()
+    for members in postings.values():
+        for step in range(1, min(window, len(members) - 1) + 1):
+            candidates.update(zip(members, members[step:], strict=False))
+    key_sets = [frozenset(k) for k in keys]
     parent = list(range(n))
 
     def find(i: int) -> int:
@@ -278,9 +284,13 @@ def group_issues(
             i = parent[i]
         return i
 
-    for (i, j), (weight, count) in shared.items():
+    for i, j in candidates:
+        shared = key_sets[i] & key_sets[j]
+        if len(shared) < min_shared:
+            continue
+        weight = sum(idf[t] for t in shared)
         union = mass[i] + mass[j] - weight
-        if count >= min_shared and union > 0 and weight >= threshold * union:
+        if union > 0 and weight >= threshold * union:
             ri, rj = find(i), find(j)
             if ri != rj:
                 parent[max(ri, rj)] = min(ri, rj)
