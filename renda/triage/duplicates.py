@@ -19,7 +19,7 @@ from functools import cache
 
 import numpy as np
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from renda.cases.models import Case
@@ -41,6 +41,8 @@ logger = logging.getLogger("renda.triage")
 RECENT_DAYS = 90
 RECENT = dt.timedelta(days=RECENT_DAYS)
 MAX_CANDIDATES = 5
+# At most this many cases sharing a band have their signatures compared.
+MAX_EXAMINED = 200
 # Below this estimated similarity a match is not shown: the threshold the textmine package
 # chose on its labelled evaluation set (edited copies and hard negatives).
 THRESHOLD = DEFAULT_THRESHOLD
@@ -92,15 +94,20 @@ def candidates_query(
     if not keys:
         return None
     now = now or timezone.now()
-    area = area_of(case.region)
-    matched = CaseBand.objects.filter(area=area, key__in=keys).values("case_id")
-    return (
-        qs.filter(pk__in=matched)
-        .exclude(pk=case.pk)
-        .exclude(state=Case.State.MERGED)
-        .filter(Q(state__in=Case.OPEN_STATES) | Q(created_at__gte=now - RECENT))
-        .annotate(signature_bytes=F("duplicate_signature__signature"))
+    # The cases sharing the most bands come first: the number of shared bands grows with the
+    # similarity, so the best `MAX_EXAMINED` hold the best candidates even when a common
+    # phrasing makes thousands share a band or two.
+    matched = (
+        CaseBand.objects.filter(area=area_of(case.region), key__in=keys)
+        .exclude(case_id=case.pk)
+        .exclude(case__state=Case.State.MERGED)
+        .filter(Q(case__state__in=Case.OPEN_STATES) | Q(case__created_at__gte=now - RECENT))
+        .values("case_id")
+        .annotate(shared=Count("pk"))
+        .order_by("-shared", "-case_id")
+        .values("case_id")[:MAX_EXAMINED]
     )
+    return qs.filter(pk__in=matched).annotate(signature_bytes=F("duplicate_signature__signature"))
 
 
 def rank(

@@ -122,3 +122,15 @@ def test_the_rebuild_command_indexes_existing_cases_in_batches(personas):
     # Idempotent: a second run replaces the rows.
     call_command("rebuild_duplicate_index", stdout=StringIO())
     assert CaseBand.objects.count() == 3 * 64
+
+
+def test_it_compares_only_the_cases_sharing_the_most_bands(
+    personas, django_capture_on_commit_callbacks, monkeypatch
+):
+    far = _submit(personas, django_capture_on_commit_callbacks, **COPY)
+    near = _submit(personas, django_capture_on_commit_callbacks, **ORIGINAL)
+    monkeypatch.setattr("renda.triage.duplicates.MAX_EXAMINED", 1)
+    probe = submit(personas, **ORIGINAL)  # not indexed: looked up only
+    assert [c.case for c in find_duplicates(Case.objects.all(), probe)] == [near]
+    monkeypatch.setattr("renda.triage.duplicates.MAX_EXAMINED", 200)
+    assert [c.case for c in find_duplicates(Case.objects.all(), probe)] == [near, far]
