@@ -65,3 +65,8 @@ def test_the_page_keeps_its_query_count(personas, login, empty_grid, django_asse
     # session, user, memberships, installation, towns, grids with counts; session save 3.
     with django_assert_max_num_queries(10):
         client.get("/deputies/grid-coverage/")
+
+
+def test_the_roster_links_to_the_coverage_page(personas, login):
+    response = login(personas.town_clerk).get("/deputies/")
+    assert 'href="/deputies/grid-coverage/"' in response.text
