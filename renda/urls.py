@@ -20,5 +20,9 @@ urlpatterns = [
     path("activities/", include("renda.activities.urls")),
     path("duty/", include("renda.duty.urls")),
     path("me/", include("renda.duty.me_urls")),
+    path("suggestions/", include("renda.suggestions.urls")),
+    path("oversight/", include("renda.oversight.urls")),
+    path("reports/", include("renda.reports.urls")),
+    path("dashboard/", include("renda.dashboard.urls")),
     path("admin/", admin.site.urls),
 ]

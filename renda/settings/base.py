@@ -90,6 +90,10 @@ INSTALLED_APPS = [
     "renda.hotwords",
     "renda.activities",
     "renda.duty",
+    "renda.suggestions",
+    "renda.oversight",
+    "renda.reports",
+    "renda.dashboard",
     "renda.workbench",
     "renda.demo",
 ]
