@@ -175,8 +175,9 @@ def ranking(
     """The deputies of a congress (with `lower`, also those of the congresses below it) or of
     a station and its points, best first; equal totals share a rank (1, 1, 3)."""
     in_scope = _deputies_of(user, congress=congress, station=station, lower=lower)
-    deputies = list(in_scope.order_by("name", "pk"))
-    sums = period_sums(in_scope.values("pk"), period)
+    deputies = list(in_scope.only("pk", "name", "work_unit", "post").order_by("name", "pk"))
+    # The ids, not the scope query again as a subquery: the scoped query is the costly part.
+    sums = period_sums([d.pk for d in deputies], period)
     scored = sorted(
         ((sums.get(d.pk, (Decimal(0), 0)), d) for d in deputies),
         key=lambda item: -item[0][0],
