@@ -7,7 +7,7 @@ redirect. A conflict (someone acted first) re-renders the page with a Chinese me
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -60,10 +60,26 @@ def triage_page(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _refresh(request: HttpRequest, code: str, message: str, status: int) -> HttpResponse:
-    case, allowed = selectors.get_case_for_triage(request.user, code)
+    try:
+        case, allowed = selectors.get_case_for_triage(request.user, code)
+    except PermissionDenied:
+        # Someone else finished the triage meanwhile (merged or assigned it): say so on the
+        # case page rather than refusing.
+        messages.warning(request, message)
+        return redirect("cases:detail", code=code)
     if status == 409:
         return _render(request, case, allowed, conflict=message, status=status)
     return _render(request, case, allowed, error=message, status=status)
+
+
+def _stale(request: HttpRequest, code: str) -> HttpResponse | None:
+    """The conflict answer when the page posted an older version than the case has now
+    (someone else acted first), before asking whether the case can still be triaged."""
+    case = get_case_for_user(request.user, code)
+    posted = request.POST.get("version", "")
+    if posted.isdigit() and int(posted) != case.version:
+        return _refresh(request, code, CaseConflict.message, 409)
+    return None
 
 
 def _errors(form) -> str:
@@ -74,6 +90,8 @@ def _errors(form) -> str:
 @require_POST
 def triage_accept(request: HttpRequest, code: str) -> HttpResponse:
     """采用 a suggested category: accept the case with that category."""
+    if conflict := _stale(request, code):
+        return conflict
     case, _ = selectors.get_case_for_triage(request.user, code)
     form = AcceptForm(request.POST, case=case, user=request.user)
     if not form.is_valid():
@@ -98,6 +116,8 @@ def triage_accept(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def triage_assign(request: HttpRequest, code: str) -> HttpResponse:
     """采用 a suggested unit: assign the case to it (accepting it first if it waits for that)."""
+    if conflict := _stale(request, code):
+        return conflict
     case, _ = selectors.get_case_for_triage(request.user, code)
     form = AssignForm(request.POST, case=case, user=request.user)
     if not form.is_valid():
@@ -130,6 +150,8 @@ def triage_assign(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def triage_merge(request: HttpRequest, code: str) -> HttpResponse:
     """合并 this case into a near-duplicate, in one click."""
+    if conflict := _stale(request, code):
+        return conflict
     case, _ = selectors.get_case_for_triage(request.user, code)
     form = MergeForm(request.POST, case=case, user=request.user)
     if not form.is_valid():

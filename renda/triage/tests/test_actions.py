@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from renda.cases.models import Assignment, Case
+from renda.cases.services import case_merge
 from renda.cases.tests.helpers import accepted, category, submit, tier
 from renda.triage.tests.test_duplicates import COPY, ORIGINAL
 
@@ -97,6 +98,19 @@ def test_a_stale_page_gets_a_conflict_message(personas, login, action):
     assert "该事项已被他人处理（版本已变化），请刷新后重试。" in response.content.decode()
     case.refresh_from_db()
     assert case.state == Case.State.ACCEPTED and case.version == stale + 1
+
+
+def test_a_second_merge_of_the_same_case_lands_on_the_case_page_with_the_message(personas, login):
+    original = accepted(personas, **ORIGINAL)
+    copy = submit(personas, **COPY)
+    stale = copy.version
+    case_merge(case=copy, actor=personas.county_clerk, version=stale, into=original)
+    client = login(personas.town_clerk)
+    response = _post(client, copy, "merge", version=stale, merged_into=original.code)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("cases:detail", args=[copy.code])
+    page = client.get(response["Location"]).content.decode()
+    assert "该事项已被他人处理（版本已变化），请刷新后重试。" in page
 
 
 def test_merging_into_a_closed_case_is_refused_in_chinese(personas, login):
