@@ -126,8 +126,38 @@ class DirectionChoiceField(forms.ModelChoiceField):
 
 
 class DeputyChoiceField(forms.ModelMultipleChoiceField):
+    """Deputies to tick. A clerk of a county may reach two thousand: the page offers a
+    shortlist (a station's members first, or those matching a name) while any deputy in scope
+    is accepted."""
+
+    SHORTLIST = 60
+
     def label_from_instance(self, obj):
         return obj.name
+
+
+def shortlist(bound_field, *, query: str = "") -> dict:
+    """What `_checks.html` renders for a DeputyChoiceField: the shortlist, what is ticked, and
+    how many more there are."""
+    qs = bound_field.field.queryset
+    if query:
+        qs = qs.filter(name__contains=query)
+    rows = list(qs[: DeputyChoiceField.SHORTLIST + 1])
+    value = bound_field.value() or []
+    ticked = {str(v) for v in (value if isinstance(value, list | tuple) else [value])}
+    chosen = rows[: DeputyChoiceField.SHORTLIST]
+    # Keep what was ticked on the page even when it falls outside the shortlist.
+    missing = ticked - {str(d.pk) for d in chosen}
+    if missing:
+        extra = bound_field.field.queryset.filter(pk__in=[m for m in missing if m.isdigit()])
+        chosen += list(extra)
+    return {
+        "field": bound_field,
+        "deputies": chosen,
+        "ticked": ticked,
+        "more": len(rows) > DeputyChoiceField.SHORTLIST,
+        "query": query,
+    }
 
 
 class ActivityForm(ServiceErrorsMixin, forms.Form):

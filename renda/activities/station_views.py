@@ -235,4 +235,9 @@ def visit_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"已登记{visit.official_name}进站。")
             return redirect("activities:detail", pk=visit.activity_id)
     status = 400 if request.method == "POST" else 200
-    return render(request, "activities/visit_form.html", {"form": form}, status=status)
+    return render(
+        request,
+        "activities/visit_form.html",
+        {"form": form, "checks": forms.shortlist(form["deputies"])},
+        status=status,
+    )

@@ -101,7 +101,10 @@ def activity_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"已登记活动“{activity.title}”。")
             return redirect("activities:detail", pk=activity.pk)
     status = 400 if request.method == "POST" else 200
-    return render(request, "activities/create.html", {"form": form}, status=status)
+    checks = forms.shortlist(form["deputies"]) if "deputies" in form.fields else None
+    return render(
+        request, "activities/create.html", {"form": form, "checks": checks}, status=status
+    )
 
 
 @login_required
@@ -155,6 +158,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     """The attendance sheet: one row per deputy on the list, and deputies to add."""
     activity = selectors.get_activity_for_user(request.user, pk, write=True)
     rows = list(selectors.attendances_of(activity))
+    query = request.GET.get("q", "").strip()[:20]
     add_form = forms.AttendanceAddForm(request.POST or None, user=request.user, activity=activity)
     errors: list[str] = []
     if request.method == "POST" and add_form.is_valid():
@@ -185,6 +189,8 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
             "activity": activity,
             "rows": rows,
             "add_form": add_form,
+            "checks": forms.shortlist(add_form["deputies"], query=query),
+            "query": query,
             "errors": errors,
             "statuses": Attendance.Status.choices,
         },

@@ -147,3 +147,24 @@ def test_a_case_not_from_an_activity_goes_back_to_its_page(personas, login):
         login(personas.other_town_clerk).get(f"/activities/for-case/{case.code}/").status_code
         == 404
     )
+
+
+def test_a_long_roster_is_shortlisted_and_searchable(personas, login):
+    from renda.deputies.models import Deputy, Seat
+
+    term = personas.deputies["deputy"].seats.get(term__congress=personas.units["town"]).term
+    for i in range(70):
+        deputy = Deputy.objects.create(name=f"候选代表{i:02d}", gender="male")
+        Seat.objects.create(deputy=deputy, term=term)
+    activity = station_activity(personas, attended=())
+    client = login(personas.town_clerk)
+    page = client.get("/activities/new/")
+    assert page.text.count('name="deputies"') == 60
+    assert "只列出前 60 名代表" in page.text
+    found = client.get(f"/activities/{activity.pk}/attendance/", {"q": "候选代表69"})
+    assert found.text.count('name="deputies"') == 1
+    late = Deputy.objects.get(name="候选代表69")
+    # Anyone in scope is accepted, shortlisted or not.
+    response = client.post(f"/activities/{activity.pk}/attendance/", {"deputies": [late.pk]})
+    assert response.status_code == 302
+    assert activity.attendances.get().deputy == late
