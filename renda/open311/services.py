@@ -6,7 +6,6 @@ import secrets
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from renda.cases.models import Case, Category
 from renda.cases.services import case_submit
@@ -61,7 +60,6 @@ def _scoped_key(client: Client, key: str) -> str:
     return "open311-" + hashlib.sha256(f"{client.pk}:{key}".encode()).hexdigest()[:48]
 
 
-@transaction.atomic
 def request_submit(
     *,
     client: Client,
@@ -98,6 +96,20 @@ def request_submit(
     if len(idempotency_key) > 200:
         raise bad_argument("幂等键（Idempotency-Key）不能超过200个字符。")
     region = region_in(client, code=jurisdiction_id, address=address_string)
+    created: list[ClientRequest] = []
+
+    def file_record(case: Case) -> None:
+        # In the case's own transaction: the case and its Open311 record are written together.
+        created.append(
+            ClientRequest.objects.create(
+                case=case,
+                client=client,
+                email=email,
+                media_url=media_url,
+                address_id=address_id,
+            )
+        )
+
     try:
         case = case_submit(
             actor=None,
@@ -112,18 +124,14 @@ def request_submit(
             submitter_name=_name(first_name, last_name) or "匿名",
             submitter_phone=phone,
             idempotency_key=_scoped_key(client, idempotency_key) if idempotency_key else "",
+            on_create=file_record,
         )
     except ValidationError as error:
         raise bad_argument(re.sub(r"\s+", " ", "；".join(error.messages))) from None
-    record, created = ClientRequest.objects.get_or_create(
-        case=case,
-        defaults={
-            "client": client,
-            "email": email,
-            "media_url": media_url,
-            "address_id": address_id,
-        },
-    )
-    if record.client_id != client.pk:  # pragma: no cover - the key is scoped to the client
+    if created:
+        return case, True
+    # A retry with the same key: the case the first request filed, with its record.
+    record = ClientRequest.objects.filter(case=case).first()
+    if record is None or record.client_id != client.pk:  # pragma: no cover - scoped key
         raise bad_argument("该幂等键已被使用。")
-    return case, created
+    return case, False

@@ -135,3 +135,33 @@ def test_it_lets_a_station_clerk_record_a_reception_day_case(personas):
 def test_it_refuses_intake_from_a_handling_unit(personas):
     with pytest.raises(CaseActionNotAllowed, match="无权"):
         submit(personas, actor=personas.unit_handler)
+
+
+def test_it_checks_before_the_transaction_and_takes_the_code_last(personas):
+    """Intake's own statements: the congress look-up before the transaction; inside it the
+    inserts, then the counter (locked from there to the commit) and the code. No query asks
+    the database about rows in hand (foreign keys, constraints) inside the transaction."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    submit(personas)  # the year's counter exists
+    with CaptureQueriesContext(connection) as queries:
+        case = submit(personas, title="第二件")
+    own = [
+        q["sql"]
+        for q in queries.captured_queries
+        if re.search(r'"(cases_\w+|org_orgunit)"', q["sql"])
+    ]
+    begin = next(i for i, sql in enumerate(own) if sql.startswith('INSERT INTO "cases_case"'))
+    before, inside = own[:begin], own[begin:]
+    assert all(sql.startswith("SELECT") for sql in before)
+    assert '"org_orgunit"' in before[-1]  # congress_for_region, outside the transaction
+    kinds = [sql.split(" (")[0].split(" SET")[0] for sql in inside[:4]]
+    assert kinds == [
+        'INSERT INTO "cases_case"',
+        'INSERT INTO "cases_caseevent"',
+        'UPDATE "cases_codecounter"',
+        'UPDATE "cases_case"',
+    ]
+    case.refresh_from_db()
+    assert case.code == "MQ2026-000002"
