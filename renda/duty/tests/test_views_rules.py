@@ -134,3 +134,11 @@ def test_a_new_attendance_rule_needs_a_status(personas, login):
 
 def test_an_unknown_rule_is_404(personas, login):
     assert login(personas.admin).get("/duty/rules/999999/").status_code == 404
+
+
+def test_the_admin_site_only_shows_points(personas, login, on_commit):
+    on_commit(collected, personas)
+    client = login(personas.admin)
+    assert client.get("/admin/duty/pointentry/").status_code == 200
+    assert "收集民情意见" in client.get("/admin/duty/pointrule/").text
+    assert client.get("/admin/duty/pointrule/add/").status_code == 403
