@@ -6,7 +6,7 @@ Who sees what: every page needs DEPUTIES_VIEW and shows only deputies in the rea
 nominating need DEPUTIES_MANAGE.
 """
 
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -273,7 +274,8 @@ def nomination_list(request):
                 form.add_error(None, exc.messages[0])
             else:
                 messages.success(request, f"已根据积分推荐 {len(made)} 名代表，请逐一确认。")
-                return redirect(f"{request.path}?year={data['year']}&congress={congress.pk}")
+                query = urlencode({"year": data["year"], "congress": congress.pk})
+                return redirect(f"{request.path}?{query}")
     year = request.GET.get("year", "")
     nominations = Nomination.objects.filter(congress__in=congresses).select_related(
         "deputy", "congress", "decided_by", "proposed_by"
@@ -328,6 +330,5 @@ def nomination_decide(request, pk: int):
                 request,
                 f"已{verb}：{nomination.deputy.name}（{nomination.get_honour_display()}）。",
             )
-    return redirect(
-        f"{redirect('duty:nominations').url}?year={nomination.year}&congress={nomination.congress_id}"
-    )
+    query = urlencode({"year": nomination.year, "congress": nomination.congress_id})
+    return redirect(f"{reverse('duty:nominations')}?{query}")
