@@ -1,18 +1,19 @@
 """The duplicate index: filled at intake (after commit), looked up in one query, rebuilt in
 bulk by the command."""
 
+import contextlib
 import datetime as dt
 from io import StringIO
 
 import time_machine
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from renda.cases.models import Case
 from renda.cases.services import case_merge
 from renda.cases.tests.helpers import submit
-from renda.triage.duplicates import find_duplicates
+from renda.triage.duplicates import BULK, find_duplicates
 from renda.triage.models import CaseBand, CaseSignature, DuplicateCandidate
 
 ORIGINAL = {
@@ -134,3 +135,25 @@ def test_it_compares_only_the_cases_sharing_the_most_bands(
     assert [c.case for c in find_duplicates(Case.objects.all(), probe)] == [near]
     monkeypatch.setattr("renda.triage.duplicates.MAX_EXAMINED", 200)
     assert [c.case for c in find_duplicates(Case.objects.all(), probe)] == [near, far]
+
+
+def test_a_bulk_load_is_indexed_in_batches_after_it_commits(
+    personas, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        cases = [
+            submit(personas, title=f"第{i}件", content=OTHER["content"]) for i in range(BULK + 1)
+        ]
+    assert CaseSignature.objects.filter(case__in=cases).count() == BULK + 1
+    assert not DuplicateCandidate.objects.exists()  # pairs are recorded at intake only
+
+
+def test_a_rolled_back_submission_is_dropped_at_the_next_commit(
+    personas, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        with contextlib.suppress(RuntimeError), transaction.atomic():
+            submit(personas, **ORIGINAL)
+            raise RuntimeError("rolled back")
+        case = submit(personas, **COPY)
+    assert list(CaseSignature.objects.values_list("case_id", flat=True)) == [case.pk]
