@@ -334,6 +334,13 @@ class Case(models.Model):
                 include=["region", "congress"],
                 name="case_state_created_scope",
             ),
+            # The portal's public list (`portal.selectors.published_cases`): published answers,
+            # newest answer first, one page at a time; partial, so it holds only those rows.
+            models.Index(
+                fields=["replied_at", "id"],
+                condition=Q(is_public=True, state__in=["replied", "closed"]),
+                name="case_published_replied",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -24,7 +24,7 @@ from renda.cases.services import CaseActionNotAllowed, CaseConflict, case_rate
 from renda.cases.workflow import is_rater
 from renda.deputies.models import Deputy
 from renda.lib.masking import mask_free_text
-from renda.portal import selectors
+from renda.portal import selectors, throttle
 from renda.portal.forms import CaseForm, CollectForm, RatingForm, TrackForm
 
 # The codes this browser has proved, with the phone digits that proved them: {code: last4}.
@@ -143,7 +143,8 @@ def track(request):
     failures = [t for t in request.session.get(FAILURES, []) if now - t < FAILURE_WINDOW]
     if request.method == "POST":
         form = TrackForm(request.POST)
-        if len(failures) >= MAX_FAILURES:
+        # Per session, and per address for a script that drops its cookie (see throttle).
+        if len(failures) >= MAX_FAILURES or throttle.address_blocked(request, now):
             form.is_valid()
             form.add_error(None, TOO_MANY)
         elif form.is_valid():
@@ -153,6 +154,7 @@ def track(request):
                 _remember(request, case)
                 return redirect("portal:case", code=case.code)
             request.session[FAILURES] = [*failures, now]
+            throttle.address_failed(request, now)
             form.add_error(None, TRACK_FAILED)
     else:
         form = TrackForm(initial={"code": request.GET.get("code", "")})
@@ -244,9 +246,18 @@ def mine(request):
     return render(request, "portal/mine.html", {"page": page, "items": _with_state(page)})
 
 
+# The public list counts no further than this: past it, "共 1000 条" is as useful as the exact
+# number, and counting every published answer of a city on each visit is not.
+PUBLIC_COUNT_CAP = 1000
+
+
 @require_GET
 def public(request):
-    page = Paginator(selectors.published_cases(), 20).get_page(request.GET.get("page"))
+    published = selectors.published_cases()
+    paginator = Paginator(published, 20)
+    # COUNT(*) over at most the cap's rows, read from the index case_published_replied.
+    paginator.count = published.order_by().values("pk")[:PUBLIC_COUNT_CAP].count()
+    page = paginator.get_page(request.GET.get("page"))
     items = [
         {
             "case": case,

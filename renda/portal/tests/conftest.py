@@ -29,6 +29,16 @@ VOTER_PHONE = "13812345678"
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The per-address tracking limit counts in the cache: every test starts from zero."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def clock():
     """Tuesday 2026-09-15, 10:00 in Shanghai."""
     with time_machine.travel(at(2026, 9, 15), tick=False) as traveller:

@@ -138,3 +138,34 @@ def test_it_lets_the_submitters_account_open_its_case_without_a_phone(personas, 
     assert login(personas.citizen).get(f"/p/track/{case.code}/").status_code == 200
     other = login(personas.deputy).get(f"/p/track/{case.code}/")
     assert other.status_code == 302
+
+
+def test_it_refuses_an_address_that_fails_too_often_whatever_its_sessions(personas, town_handler):
+    """A script that drops its cookie after each guess gets a new session each time; the
+    address it guesses from is counted too (throttle.MAX_FAILURES_PER_ADDRESS)."""
+    from django.test import Client
+
+    from renda.portal import throttle
+
+    case = replied_case(personas, town_handler)
+    for _ in range(throttle.MAX_FAILURES_PER_ADDRESS):
+        response = _track(Client(), case.code, "0000")  # a fresh session every time
+        assert TRACK_FAILED in response.text
+    response = _track(Client(), case.code)  # the right digits, from the same address
+    assert TOO_MANY in response.text
+    # Another address is not held up.
+    other = Client(REMOTE_ADDR="10.0.0.2")
+    assert _track(other, case.code)["Location"] == f"/p/track/{case.code}/"
+
+
+def test_it_lets_an_address_track_again_after_the_window(personas, town_handler, clock):
+    from django.test import Client
+
+    from renda.portal import throttle
+
+    case = replied_case(personas, town_handler)
+    for _ in range(throttle.MAX_FAILURES_PER_ADDRESS):
+        _track(Client(), case.code, "0000")
+    assert TOO_MANY in _track(Client(), case.code).text
+    clock.shift(throttle.FAILURE_WINDOW + 60)
+    assert _track(Client(), case.code)["Location"] == f"/p/track/{case.code}/"
