@@ -81,6 +81,8 @@ def unit_suggestions(case: Case, units: list[OrgUnit]) -> Suggestions:
             region_path=case.region.path,
             title=case.title,
             content=case.content,
+            # Loaded with the assignable units: no query.
+            congress_path=case.congress.region.path,
             allowed=by_pk,
         )
     except ModelUnavailable as e:

@@ -8,6 +8,8 @@ The model is a weighted naive Bayes over four kinds of evidence:
 * the region at every level of its path (county, town, village …),
 * the category together with each of those regions (城乡建设 in 东湖街道 goes to the street
   office, 城乡建设 elsewhere to the county bureau),
+* the congress that assigns it, alone and with the category (a case escalated to the city
+  goes to a city department),
 * the characters of the text (title and opening of the content, character bigrams).
 
 Each kind contributes the mean log-probability of its terms, so that a long text or a deep
@@ -41,7 +43,7 @@ ALPHA = 0.5
 # Weights of the evidence kinds (each a mean log-probability over its terms). The text weighs
 # most because its per-term differences between units are small; tune them with
 # `manage.py evaluate_unit_suggestion` on a deployment's history.
-WEIGHTS = {"category": 1.0, "region": 1.0, "category_region": 1.5, "text": 6.0}
+WEIGHTS = {"category": 1.0, "region": 1.0, "category_region": 1.5, "congress": 1.5, "text": 6.0}
 TEMPERATURES = (0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 5.0, 8.0)
 
 
@@ -72,15 +74,24 @@ def text_terms(title: str, content: str) -> set[str]:
 
 
 def features(
-    category: str, region_path: str, title: str, content: str, steplen: int
+    category: str,
+    region_path: str,
+    title: str,
+    content: str,
+    steplen: int,
+    congress_path: str = "",
 ) -> dict[str, list[str]]:
     prefixes = region_prefixes(region_path, steplen)
-    return {
+    found = {
         "category": [category],
         "region": prefixes,
         "category_region": [f"{category}|{p}" for p in prefixes],
         "text": sorted(text_terms(title, content)),
     }
+    if congress_path:
+        # Who assigns: a case escalated to the city goes to city departments.
+        found["congress"] = [f"@{congress_path}", f"{category}|@{congress_path}"]
+    return found
 
 
 class UnitModel:
@@ -132,7 +143,7 @@ class UnitModel:
         for e in examples:
             i = index[e.unit_id]
             for kind, terms in features(
-                e.category, e.region_path, e.title, e.content, steplen
+                e.category, e.region_path, e.title, e.content, steplen, e.congress_region_path
             ).items():
                 table = counts[kind]
                 for term in terms:
@@ -170,6 +181,7 @@ class UnitModel:
         region_path: str,
         title: str,
         content: str,
+        congress_path: str = "",
         allowed: Iterable[int] | None = None,
     ) -> list[tuple[int, float]]:
         """(unit id, score) for every known unit in `allowed` (all when None), best first;
@@ -181,7 +193,10 @@ class UnitModel:
         if not len(columns):
             return []
         logit = np.log(self.prior)
-        for kind, terms in features(category, region_path, title, content, self.steplen).items():
+        found = features(category, region_path, title, content, self.steplen, congress_path)
+        for kind, terms in found.items():
+            if kind not in self.counts:
+                continue
             ll, n = self._log_likelihood(kind, terms)
             if n == 0:
                 continue
@@ -305,6 +320,7 @@ def evaluate(
             "region_path": e.region_path,
             "title": e.title,
             "content": e.content,
+            "congress_path": e.congress_region_path,
             "allowed": allowed,
         }
         for t in TEMPERATURES:

@@ -43,7 +43,7 @@ def _render(
         "can_assign": can_assign,
         "assignable_units": units,
         "categories": selectors.category_suggestions(case),
-        "units": selectors.unit_suggestions(case, units),
+        "units": selectors.unit_suggestions(case, units) if can_assign else None,
         "duplicates": selectors.duplicate_rows(request.user, case, allowed),
         "urgencies": urgencies,
         "default_urgency": default_urgency,
