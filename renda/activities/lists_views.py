@@ -21,7 +21,7 @@ from renda.org.roles import Perm
 from renda.org.scope import scope_for
 
 # The page shows the newest rows of each list; the export has them all.
-PAGE_ROWS = 100
+PAGE_ROWS = 50
 EXPORT_ROWS = 20000
 ACTIVITY_HEADERS = [
     *("日期", "活动名称", "类型", "主题活动", "联络站"),
@@ -62,6 +62,9 @@ def four_lists(request: HttpRequest) -> HttpResponse:
             "suggestions": lists.suggestions[:PAGE_ROWS],
             "results": lists.results[:PAGE_ROWS],
             "page_rows": PAGE_ROWS,
+            # Row links are built from these prefixes: one reverse() per page, not per row.
+            "activity_prefix": reverse("activities:list"),
+            "case_prefix": reverse("cases:inbox"),
             "query": request.GET.urlencode(),
         },
     )

@@ -9,7 +9,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from renda.activities.models import (
@@ -33,17 +34,24 @@ ACTIVITY_LOOKUPS = {"region": "region", "unit": "organiser", "station": "station
 # A station clerk's grant reaches the station's whole region; activities narrow it to the
 # station and the points under it.
 ACTIVITY_STATION_LOOKUPS = {"station": "station"}
+LINK_LOOKUPS = {
+    "region": "activity__region",
+    "unit": "activity__organiser",
+    "station": "activity__station",
+}
+LINK_STATION_LOOKUPS = {"station": "activity__station"}
 VISIT_LOOKUPS = {"region": "station__region", "station": "station", "unit": "station__congress"}
 VISIT_STATION_LOOKUPS = {"station": "station"}
 DUTY_LOOKUPS = {"region": "station__region", "station": "station", "unit": "station__congress"}
 
 
-def _scoped_q(scope: Scope, lookups: dict, station_lookups: dict) -> Q:
-    """The scope's filter, with a station-anchored grant reaching only its station subtree."""
+def _scoped_q(scope: Scope, lookups: dict, station_lookups: dict, *, model=None) -> Q:
+    """The scope's filter, with a station-anchored grant reaching only its station subtree.
+    With the model, relation hops are semi-joins (see `renda.org.scope`); without, joins."""
     combined: Q | None = None
     for grant in scope.grants:
         one = Scope(user_id=scope.user_id, grants=(grant,))
-        q = one.q(**(station_lookups if grant.station is not None else lookups))
+        q = one.q(model=model, **(station_lookups if grant.station is not None else lookups))
         if not q:
             return Q()
         combined = q if combined is None else combined | q
@@ -71,7 +79,7 @@ def activities_for_user(user) -> QuerySet[Activity]:
     if not user.is_authenticated:
         return qs.none()
     if _can_read_all_in_scope(user):
-        q = _scoped_q(scope_for(user), ACTIVITY_LOOKUPS, ACTIVITY_STATION_LOOKUPS)
+        q = _scoped_q(scope_for(user), ACTIVITY_LOOKUPS, ACTIVITY_STATION_LOOKUPS, model=Activity)
         if not q:
             return qs
         # A deputy who is also staff still sees their own records.
@@ -247,27 +255,48 @@ def four_lists(
     start: dt.date | None = None,
     end: dt.date | None = None,
 ) -> FourLists:
-    activities = activities_for_user(user).exclude(status=Activity.Status.CANCELLED)
+    def narrowed(qs, prefix: str):
+        q = ~Q(**{f"{prefix}status": Activity.Status.CANCELLED})
+        if station is not None:
+            q &= Q(**{f"{prefix}station__path__startswith": station.path})
+        if region is not None:
+            q &= Q(**{f"{prefix}region__path__startswith": region.path})
+        if start is not None:
+            q &= Q(**{f"{prefix}date__gte": start})
+        if end is not None:
+            q &= Q(**{f"{prefix}date__lte": end})
+        return qs.filter(q)
+
+    activities = narrowed(activities_for_user(user), "")
+    links = ActivityCase.objects.select_related(
+        "activity", "case__category", "case__region", "raised_by"
+    ).order_by("-activity__date", "-pk")
     if campaign is not None:
         activities = activities.filter(campaign=campaign)
-    if station is not None:
-        activities = activities.filter(station__path__startswith=station.path)
-    if region is not None:
-        activities = activities.filter(region__path__startswith=region.path)
-    if start is not None:
-        activities = activities.filter(date__gte=start)
-    if end is not None:
-        activities = activities.filter(date__lte=end)
-    activities = activities.annotate(
-        attended=Count("attendances", filter=Q(attendances__status=Attendance.Status.ATTENDED))
-    ).order_by("-date", "-pk")
-    links = (
-        ActivityCase.objects.filter(activity__in=activities.values("pk"))
-        .select_related("activity", "case__category", "case__region", "raised_by")
-        .order_by("-activity__date", "-pk")
+        # The link carries its campaign: a campaign's lists start from its few links.
+        links = links.filter(campaign=campaign)
+    if _can_read_all_in_scope(user):
+        # Each link checks its own activity (a join by primary key), rather than testing
+        # membership in every activity of the scope.
+        q = _scoped_q(scope_for(user), LINK_LOOKUPS, LINK_STATION_LOOKUPS)
+        if q:
+            links = links.filter(q | Q(activity__created_by_id=user.pk))
+        links = narrowed(links, "activity__")
+    else:
+        links = links.filter(activity__in=activities.values("pk"))
+    # The attended count is a correlated subquery: it runs for the rows shown (after LIMIT),
+    # not for every activity of the campaign as a GROUP BY would.
+    attended = (
+        Attendance.objects.filter(activity=OuterRef("pk"), status=Attendance.Status.ATTENDED)
+        .order_by()
+        .values("activity")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
     return FourLists(
-        activities=activities,
+        activities=activities.annotate(attended=Coalesce(Subquery(attended), Value(0))).order_by(
+            "-date", "-pk"
+        ),
         problems=links.filter(nature=ActivityCase.Nature.PROBLEM),
         suggestions=links.filter(nature=ActivityCase.Nature.SUGGESTION),
         results=links.filter(
