@@ -687,16 +687,23 @@ def issue_write(
     sentence (a hot issue's reporters describe the same thing); the rest varies."""
     p = PROBLEMS[issue.category][issue.problem]
     s = issue.slots
-    title = rng.choice(_TITLE_FORMS).format(rng.choice(p.titles)).format(**s)
+    # Titles and asks are listed in the order of the facts they go with; most people's title
+    # and request match what they describe, some pick another wording.
+    k = fact if fact is not None else rng.randrange(len(p.facts))
+    title = p.titles[k % len(p.titles)] if rng.random() < 0.7 else rng.choice(p.titles)
+    form = rng.choice(_TITLE_FORMS)
+    if "问题" in form and title.endswith("问题"):
+        form = "{}"
+    title = form.format(title).format(**s)
     opening = rng.choice(_OPENINGS_COMMUNITY if is_community else _OPENINGS_VILLAGE)
-    first = p.facts[fact if fact is not None else rng.randrange(len(p.facts))]
+    first = p.facts[k]
     parts = [opening + first]
     others = [f for f in p.facts if f != first]
     if others and rng.random() < 0.35:
         parts.append(rng.choice(others))
     if p.impacts and rng.random() < 0.6:
         parts.append(rng.choice(p.impacts))
-    parts.append(rng.choice(p.asks))
+    parts.append(p.asks[k % len(p.asks)] if rng.random() < 0.7 else rng.choice(p.asks))
     closing = rng.choice(_CLOSINGS)
     if closing:
         parts.append(closing)

@@ -252,7 +252,7 @@ class Seeder:
         ages that leave one of each waiting for their rating."""
         rng, cast = self.rng, self.cast
         town = cast.persona_town
-        ages = [300, 200, 120, 60, 16, 9, 2]
+        ages = [300, 200, 120, 60, 35, 16, 9, 2]
         for n, days in enumerate(ages):
             village = town.villages[n % len(town.villages)]
             category = rng.choice(list(CATEGORY_WEIGHTS))
@@ -267,8 +267,9 @@ class Seeder:
                 spec.name = spec.phone = ""
             else:
                 spec.channel, spec.submitter, spec.deputy = CH.DEPUTY, None, cast.deputy
-            # Two replies given in the past days wait for the personas' rating.
-            spec.scripted = "wait_rating" if days in (16, 9) else "persona"
+            # Two replies given in the past days wait for the personas' rating; one case
+            # has sat with its unit past the deadline (the inbox's 已超期).
+            spec.scripted = {16: "wait_rating", 9: "wait_rating", 35: "stuck"}.get(days, "persona")
 
     # --- the timeline -------------------------------------------------------------------
 
@@ -433,11 +434,13 @@ class Seeder:
         services.case_sign(case=case, actor=handler, version=case.version)
 
         # Some are slow: extended, put under supervision, reminded when overdue.
-        slow = not spec.scripted and rng.random() < 0.15
-        if spec.scripted:
+        slow = spec.scripted == "stuck" or (not spec.scripted and rng.random() < 0.2)
+        if spec.scripted == "stuck":
+            reply_in = days * 10  # not before the demo's `now`
+        elif spec.scripted:
             reply_in = rng.uniform(0.5, 2)
         elif slow:
-            reply_in = rng.uniform(days + 1, days + 15)
+            reply_in = rng.uniform(days + 3, days + 25)
         else:
             reply_in = rng.uniform(0.3, 0.95) * days
         if not spec.scripted and days >= 15 and rng.random() < 0.05:
@@ -461,7 +464,7 @@ class Seeder:
                     services.case_extend_refuse(
                         case=case, actor=clerk, version=case.version, note=note
                     )
-        if slow and rng.random() < 0.3:
+        if slow and not spec.scripted and rng.random() < 0.3:
             yield _later(now(), rng, 1, 4)
             key = rng.random() < 0.3
             services.case_supervise(

@@ -59,7 +59,7 @@ SIZES: dict[str, SizeSpec] = {
         town_seats_per_township=(65, 80),
         city_also_county=0.25,
         town_also_county=0.2,
-        cases=800,
+        cases=700,
     ),
     "province": SizeSpec(
         county_kinds=("district",) * 3 + ("county",) * 3 + ("city",) * 2,

@@ -151,6 +151,9 @@ def test_a_town_clerk_sees_only_their_towns_cases(city, client):
     assert all(c.region.path.startswith(town.path) for c in visible)
     in_town = Case.objects.filter(region__path__startswith=town.path)
     assert visible.count() == in_town.count()
+    # The inbox has something in every tab that matters to a demo, 已超期 included.
+    assert overdue(visible, today=NOW.date()).exists()
+    assert visible.filter(state=S.SUBMITTED).exists() or visible.filter(state=S.ACCEPTED).exists()
     client.force_login(clerk)
     page = client.get("/cases/").content.decode()
     assert visible.order_by("-created_at").first().code in page

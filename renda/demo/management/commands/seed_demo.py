@@ -28,7 +28,7 @@ class Command(BaseCommand):
             "--cases",
             type=int,
             default=None,
-            help="民情事项数量（默认按规模：small 200、city 800、province 1500；0 表示不生成）",
+            help="民情事项数量（默认按规模：small 200、city 700、province 1500；0 表示不生成）",
         )
         parser.add_argument(
             "--if-empty",
