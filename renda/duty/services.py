@@ -16,7 +16,7 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import ExtractYear, TruncMonth
 from django.utils import timezone
 
@@ -114,56 +114,78 @@ def _rules_by_source(sources: list[Source]) -> dict[str, list[PointRule]]:
 def _sync_chunk(
     sources: list[Source], ids: list[int], rules: dict[str, list[PointRule]], note: str
 ) -> SyncResult:
+    """Make the active entries of these records agree with the rules; rows are compared as
+    tuples and only the entries that change become model objects (a recompute of an
+    unchanged ledger writes nothing)."""
     result = SyncResult()
     model = sources[0].model()
     content_type = ContentType.objects.get_for_model(model)
-    wanted: dict[tuple[int, int, str], PointEntry] = {}
+    # (object id, deputy id, source) → (rule, date, reason, label)
+    wanted: dict[tuple[int, int, str], tuple[PointRule, dt.date, str, str]] = {}
     for source in sources:
         for object_id, facts in source.facts(ids).items():
             for fact in facts:
                 rule = best_rule(rules.get(source.source, []), fact)
-                if rule is None:
-                    continue
-                wanted[(object_id, fact.deputy_id, source.source)] = PointEntry(
-                    deputy_id=fact.deputy_id,
-                    rule=rule,
-                    source=source.source,
-                    content_type=content_type,
-                    object_id=object_id,
-                    date=fact.date,
-                    points=rule.points,
-                    reason=reason_for(rule, fact.date),
-                    record_label=fact.label[:200],
-                )
+                if rule is not None:
+                    wanted[(object_id, fact.deputy_id, source.source)] = (
+                        rule,
+                        fact.date,
+                        reason_for(rule, fact.date),
+                        fact.label[:200],
+                    )
     existing = PointEntry.objects.filter(
         content_type=content_type,
         object_id__in=ids,
         status=E.ACTIVE,
         source__in=[s.source for s in sources],
+    ).values_list(
+        "pk",
+        "object_id",
+        "deputy_id",
+        "source",
+        "rule_id",
+        "points",
+        "date",
+        "reason",
+        "record_label",
     )
-    now = timezone.now()
-    to_end: list[PointEntry] = []
-    replaced: list[tuple[PointEntry, PointEntry]] = []
-    for entry in existing:
-        new = wanted.pop((entry.object_id, entry.deputy_id, entry.source), None)
-        if new is not None and (
-            new.rule_id == entry.rule_id
-            and new.points == entry.points
-            and new.date == entry.date
-            and new.reason == entry.reason
-            and new.record_label == entry.record_label
+    ended: list[int] = []
+    replaced: list[int] = []
+    for pk, object_id, deputy_id, source, rule_id, points, date, reason, label in existing:
+        key = (object_id, deputy_id, source)
+        new = wanted.get(key)
+        if new is not None and (new[0].pk, new[0].points, new[1], new[2], new[3]) == (
+            rule_id,
+            points,
+            date,
+            reason,
+            label,
         ):
+            del wanted[key]
             continue
-        to_end.append(entry)
-        result.deltas[(entry.deputy_id, entry.date.year)] -= entry.points
-        result.months.add((entry.deputy_id, entry.date.replace(day=1)))
+        ended.append(pk)
+        result.deltas[(deputy_id, date.year)] -= points
+        result.months.add((deputy_id, date.replace(day=1)))
         if new is not None:
-            replaced.append((entry, new))
-    fresh = [new for _, new in replaced] + list(wanted.values())
-    if to_end:
-        # Withdrawn first, so the new active entries do not meet the one-active constraint;
-        # those that were replaced then point at their successors.
-        PointEntry.objects.filter(pk__in=[e.pk for e in to_end]).update(
+            replaced.append(pk)
+    fresh = [
+        PointEntry(
+            deputy_id=deputy_id,
+            rule=rule,
+            source=source,
+            content_type=content_type,
+            object_id=object_id,
+            date=date,
+            points=rule.points,
+            reason=reason,
+            record_label=label,
+        )
+        for (object_id, deputy_id, source), (rule, date, reason, label) in wanted.items()
+    ]
+    now = timezone.now()
+    if ended:
+        # Withdrawn first, so the new active entries do not meet the one-active constraint.
+        PointEntry.objects.filter(pk__in=ended).update(
             status=E.WITHDRAWN, ended_at=now, ended_note=note[:200]
         )
     if fresh:
@@ -172,15 +194,20 @@ def _sync_chunk(
             result.deltas[(new.deputy_id, new.date.year)] += new.points
             result.months.add((new.deputy_id, new.date.replace(day=1)))
     if replaced:
-        for old, new in replaced:
-            old.status, old.replaced_by, old.ended_at, old.ended_note = E.SUPERSEDED, new, now, note
-        PointEntry.objects.bulk_update(
-            [old for old, _ in replaced],
-            ["status", "replaced_by", "ended_at", "ended_note"],
-            batch_size=1000,
+        # Those that have a successor point at it: one UPDATE finds each one's new active
+        # entry for the same record, deputy and source.
+        successor = PointEntry.objects.filter(
+            content_type_id=OuterRef("content_type_id"),
+            object_id=OuterRef("object_id"),
+            deputy_id=OuterRef("deputy_id"),
+            source=OuterRef("source"),
+            status=E.ACTIVE,
+        ).values("pk")[:1]
+        PointEntry.objects.filter(pk__in=replaced).update(
+            status=E.SUPERSEDED, replaced_by=Subquery(successor)
         )
     result.created = len(fresh)
-    result.ended = len(to_end)
+    result.ended = len(ended)
     return result
 
 
@@ -294,18 +321,43 @@ def points_sync_after_commit(sender_label: str, pk: int) -> None:
         logger.exception("points sync failed after saving %s %s", sender_label, pk)
 
 
-def _sync_sources_between(
-    sources: list[Source], start: dt.date | None, end: dt.date | None, note: str
-) -> SyncResult:
-    result = SyncResult()
+def _groups(sources) -> dict[str, list[Source]]:
+    """The sources whose models exist, by the model they read."""
     by_model: dict[str, list[Source]] = defaultdict(list)
     for source in sources:
         if source.model() is not None:
             by_model[source.model_label].append(source)
-    for group in by_model.values():
+    return by_model
+
+
+def _sync_sources_between(
+    sources: list[Source],
+    start: dt.date | None,
+    end: dt.date | None,
+    note: str,
+    *,
+    with_stale: bool = False,
+) -> SyncResult:
+    """Sync every record of these sources dated in [start, end]; `with_stale` also revisits
+    the records behind active entries of that period that the window no longer finds."""
+    result = SyncResult()
+    for model_label, group in _groups(sources).items():
         ids: set[int] = set()
         for source in group:
             ids.update(source.ids_between(start, end))
+        if with_stale:
+            app_label, model_name = model_label.split(".")
+            stale = PointEntry.objects.filter(
+                status=E.ACTIVE,
+                content_type__app_label=app_label,
+                content_type__model=model_name.lower(),
+                source__in=[s.source for s in group],
+            )
+            if start:
+                stale = stale.filter(date__gte=start)
+            if end:
+                stale = stale.filter(date__lte=end)
+            ids.update(stale.values_list("object_id", flat=True))
         rules = _rules_by_source(group)
         for batch in chunks(sorted(ids)):
             result.add(_sync_chunk(group, batch, rules, note))
@@ -317,21 +369,9 @@ def points_recompute(*, year: int | None = None) -> SyncResult:
     start = dt.date(year, 1, 1) if year else None
     end = dt.date(year, 12, 31) if year else None
     with transaction.atomic():
-        result = _sync_sources_between(list(SOURCES.values()), start, end, "重新计算积分")
-        # Entries of that period whose record no longer yields anything were not revisited
-        # when the record is gone from the window; revisit them by their own ids.
-        stale = PointEntry.objects.filter(status=E.ACTIVE)
-        if year:
-            stale = stale.filter(date__year=year)
-        for model_label in sorted({s.model_label for s in SOURCES.values() if s.model()}):
-            app_label, model_name = model_label.split(".")
-            ids = stale.filter(
-                content_type__app_label=app_label, content_type__model=model_name.lower()
-            ).values_list("object_id", flat=True)
-            group = [s for s in sources_for_model(model_label) if s.model() is not None]
-            rules = _rules_by_source(group)
-            for batch in chunks(sorted(set(ids))):
-                result.add(_sync_chunk(group, batch, rules, "重新计算积分"))
+        result = _sync_sources_between(
+            list(SOURCES.values()), start, end, "重新计算积分", with_stale=True
+        )
         tally_refresh(None)
     return result
 

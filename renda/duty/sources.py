@@ -19,7 +19,7 @@ from renda.deputies.models import Deputy
 from renda.duty.models import PointRule
 
 S = PointRule.Source
-CHUNK = 2000
+CHUNK = 5000
 
 
 @dataclass(frozen=True)
