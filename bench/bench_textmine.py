@@ -103,7 +103,10 @@ def main() -> None:
     print(
         f"  validation split: {len(validation_train)} train / {len(validation)} held out (seed 0)"
     )
-    print("model (char 1-3 full + title, jieba words 1-2, SVM, sigmoid calibration):")
+    print(
+        "model (char 1-3 full + title, max-match words 1-2 on a jieba-built lexicon, "
+        "linear SVM, sigmoid calibration):"
+    )
     print(_line("validation", val))
     print(_line("validation, full msgs", val_full))
     print(_line("test", result))

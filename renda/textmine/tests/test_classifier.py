@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from renda.textmine.classifier import CategoryModel, ModelError
+from renda.textmine.features import char_keys, max_match
 from renda.textmine.training import fit_category_model
 
 MESSAGES = {
@@ -89,3 +90,26 @@ def test_it_reports_a_corrupt_model_clearly(model: CategoryModel, tmp_path: Path
 def test_it_refuses_a_single_category() -> None:
     with pytest.raises(ValueError, match="two categories"):
         fit_category_model(["a", "b"], ["", ""], ["x", "x"])
+
+
+def test_max_match_prefers_the_longest_word() -> None:
+    lexicon = {"医保": 1, "报销": 2, "医保报销": 3, "路灯": 4}
+    assert max_match("我的医保报销和路灯", lexicon) == ["医保报销", "路灯"]
+    assert max_match("", lexicon) == []
+    assert max_match("路", lexicon) == []
+
+
+def test_an_unknown_character_does_not_turn_a_bigram_into_a_unigram() -> None:
+    # Id 0 (unknown) followed by id 5 must not read as the unigram 5, nor (0, 5, 6) as (5, 6).
+    keys = char_keys(np.array([0, 5, 6]))
+    bigrams, trigrams = keys[3:5], keys[5:]
+    assert not set(bigrams) & {5, 6}
+    assert trigrams[0] not in set(bigrams)
+    assert len(set(keys.tolist())) == len(keys)
+
+
+def test_unknown_characters_add_no_terms(model: CategoryModel) -> None:
+    rows, values = model.features("ΩΩΩ", "ЖЖЖ")
+    # Only the line break that joins title and body is a known character.
+    assert len(rows) == len(values) == 1
+    assert model.predict("ΩΩΩ", "ЖЖЖ").label in MESSAGES
