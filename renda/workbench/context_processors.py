@@ -3,7 +3,7 @@ from django.http import HttpRequest
 from renda.org.models import Installation
 from renda.org.roles import Role
 from renda.org.scope import scope_for
-from renda.workbench.nav import nav_for
+from renda.workbench.nav import nav_for, nav_sections
 
 
 def shell(request: HttpRequest) -> dict:
@@ -15,6 +15,7 @@ def shell(request: HttpRequest) -> dict:
         context.update(
             scope=scope,
             nav_items=nav_for(scope),
+            nav_sections=nav_sections(nav_for(scope)),
             role_labels=[Role(role).label for role in scope.roles],
         )
     return context

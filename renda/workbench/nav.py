@@ -26,6 +26,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("工作台", "workbench:home", "house"),
     NavItem("民情办理", "cases:inbox", "inboxes", Perm.ORG_VIEW, "民情"),
     NavItem("办理统计", "cases:rates", "bar-chart", Perm.ORG_VIEW, "民情"),
+    NavItem("民意热点", "hotwords:dashboard", "fire", Perm.ORG_VIEW, "民情"),
     NavItem("组织机构", "org:units", "diagram-3", Perm.ORG_VIEW, "组织"),
     NavItem("联络站", "org:stations", "building", Perm.ORG_VIEW, "组织"),
     NavItem("网格", "org:grids", "grid-3x3", Perm.ORG_VIEW, "组织"),
@@ -37,5 +38,20 @@ NAV: tuple[NavItem, ...] = (
 )
 
 
+@dataclass(frozen=True)
+class NavSection:
+    label: str
+    items: tuple[NavItem, ...]
+
+
 def nav_for(scope: Scope) -> list[NavItem]:
     return [item for item in NAV if item.perm is None or scope.can(item.perm)]
+
+
+def nav_sections(items: list[NavItem]) -> list[NavSection]:
+    """The menu grouped by section, in the order NAV names them; a section of one item is
+    still a section (the top bar shows sections as drop-downs, a phone as a grouped list)."""
+    order: dict[str, list[NavItem]] = {}
+    for item in items:
+        order.setdefault(item.section, []).append(item)
+    return [NavSection(label, tuple(group)) for label, group in order.items()]

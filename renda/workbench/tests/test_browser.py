@@ -140,12 +140,23 @@ def test_phone_navbar_collapses_and_opens_on_tap(phone_page, live_personas):
 
 def test_logout_from_the_top_bar(page, live_personas):
     log_in(page, "town_clerk")
+    page.get_by_test_id("user-menu").click()
     with page.expect_navigation():
         page.get_by_role("button", name="退出").click()
     expect(page).to_have_url(re.compile(r"/accounts/login/$"))
     expect(page.get_by_role("button", name="登录")).to_be_visible()
     page.goto("/")
     expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/$"))
+
+
+def test_desktop_menu_opens_a_section_and_fits_the_width(page, live_personas):
+    log_in(page, "admin")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.get_by_test_id("nav-desktop").get_by_role("button", name="组织").click()
+    page.get_by_test_id("nav-desktop").get_by_role("link", name="联络站").click()
+    expect(page).to_have_url(re.compile(r"/org/stations/$"))
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 1280, f"the top bar pushes the page sideways ({width}px wide)"
 
 
 @pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
