@@ -77,6 +77,9 @@ def test_a_town_and_a_county_submit_and_the_city_roll_up_sums_them(personas, sep
     ws, row = _sheet_row(client.get(TOWN + "export/").content)
     assert row[:5] == _expected("T1-GW")
     assert ws["A4"].value == "填报人：东湖街道工委干部"
+    doc = Document(io.BytesIO(client.get("/reports/overview/2026-09/summary/").content))
+    assert "各单位报送情况" in "\n".join(p.text for p in doc.paragraphs)
+    assert len(doc.tables[1].rows) == 5  # header + 4 units
     doc = Document(io.BytesIO(client.get(COUNTY + "summary/").content))
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "东湖区人大常委会2026年9月月报" in text and "收集意见建议 4 件" in text
