@@ -1,2 +1,9 @@
+from django.urls import path
+
+from renda.dashboard import views
+
 app_name = "dashboard"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="home"),
+    path("cases/", views.measure_cases, name="cases"),
+]

@@ -1,0 +1,435 @@
+"""领导驾驶舱: the figures of the leaders' dashboard, always inside the reader's data scope.
+
+Every figure is a count of cases that one of the `MEASURES` keeps, narrowed to a month, a
+category or a region; the list behind a figure (`measure_rows`) applies the very same filter
+(`measure_q`) to the same scoped queryset, so a figure and its rows never disagree.
+
+The measures, over the last twelve months (this month and the eleven before it):
+
+- 收到 (received): cases submitted in the month (`created_at`).
+- 办结 (closed): cases closed in the month (state 已办结, `closed_at`).
+- 逾期 (late): cases whose deadline fell in the month and that were not answered by it: still
+  waiting past it (办理中/待签收, the inbox's 已超期), or answered after it — the test
+  `renda.cases.rates` uses for 按时办结率 (`deadline >= TruncDate(replied_at)`), turned around.
+- 当前超期 (overdue): the inbox's 已超期 tab now (`renda.cases.selectors.overdue`).
+- 督办中 (key): open cases under supervision (督办 or 重点督办).
+
+Queries: each monthly measure is one GROUP BY (region, category) with a conditional count
+per month, over the rows of the window only (indexes `case_created_at`,
+`case_state_replied_at`/`case_state_created_scope` for the state, `case_state_deadline_scope`);
+the current overdue cases one GROUP BY (region, category) over `case_state_deadline_scope`;
+the two lists one query each; the regions under the reader's place one. The handling rates
+are `renda.cases.rates.rates_for_user` over the same twelve months, the hot words
+`renda.hotwords.selectors.hot_words`. The count does not depend on the number of cases.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from renda.cases import rates
+from renda.cases.inbox import with_lead_unit
+from renda.cases.models import Case, Category
+from renda.cases.selectors import cases_for_user
+from renda.hotwords.selectors import hot_words
+from renda.org.models import Region
+from renda.org.roles import DataScope, Role
+from renda.org.scope import scope_for
+
+S = Case.State
+MONTHS = 12
+LIST_SIZE = 20
+HOT_WORDS = 40
+RANKED_UNITS = 15
+
+# Who may open the dashboard: leaders, congress clerks and administrators.
+DASHBOARD_ROLES = (Role.LEADER, Role.CONGRESS_CLERK, Role.SYSTEM_ADMIN)
+
+RECEIVED, CLOSED, LATE, OVERDUE, KEY = "received", "closed", "late", "overdue", "key"
+MONTHLY = (RECEIVED, CLOSED, LATE)
+MEASURES = {
+    RECEIVED: "收到",
+    CLOSED: "办结",
+    LATE: "逾期",
+    OVERDUE: "当前超期",
+    KEY: "督办中",
+}
+MEASURE_NOTES = {
+    RECEIVED: "期间内提交的民情意见和建议（按提交时间）。",
+    CLOSED: "期间内办结的事项（按办结时间）。",
+    LATE: "办理期限在期间内、未在期限内答复的事项：期限已过仍未答复，或答复晚于期限。",
+    OVERDUE: "目前已过办理期限仍未答复的事项（待签收、办理中）。",
+    KEY: "目前未办结、列为督办或重点督办的事项。",
+}
+
+
+def can_view(user) -> bool:
+    return user.is_authenticated and any(role in DASHBOARD_ROLES for role in scope_for(user).roles)
+
+
+# --- the window -----------------------------------------------------------------------------
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time()))
+
+
+def _month_start(day: dt.date, back: int = 0) -> dt.date:
+    index = day.year * 12 + day.month - 1 - back
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+@dataclass(frozen=True)
+class Month:
+    first: dt.date
+    last: dt.date  # inclusive
+
+    @property
+    def key(self) -> str:
+        return f"{self.first:%Y-%m}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.first.year}年{self.first.month}月"
+
+
+def months_until(today: dt.date) -> list[Month]:
+    """The last MONTHS months, oldest first, the current one last (ending today)."""
+    out = []
+    for back in range(MONTHS - 1, -1, -1):
+        first = _month_start(today, back)
+        last = _month_start(today, back - 1) - dt.timedelta(days=1) if back else today
+        out.append(Month(first, last))
+    return out
+
+
+def parse_month(text: str, today: dt.date) -> Month | None:
+    """A month of the window from "YYYY-MM", or None."""
+    return next((m for m in months_until(today) if m.key == text), None)
+
+
+# --- the measures ---------------------------------------------------------------------------
+
+
+def measure_q(measure: str, *, start: dt.date, end: dt.date, today: dt.date) -> Q:
+    """The cases a measure counts between two dates (both included)."""
+    if measure == RECEIVED:
+        return Q(created_at__gte=_midnight(start), created_at__lt=_midnight(end + dt.timedelta(1)))
+    if measure == CLOSED:
+        return Q(
+            state=S.CLOSED,
+            closed_at__gte=_midnight(start),
+            closed_at__lt=_midnight(end + dt.timedelta(1)),
+        )
+    if measure == LATE:
+        waiting = Q(state__in=Case.RUNNING_STATES, deadline__lt=today)
+        answered_late = Q(replied_at__isnull=False, deadline__lt=TruncDate("replied_at"))
+        return Q(deadline__gte=start, deadline__lte=end) & (waiting | answered_late)
+    if measure == OVERDUE:
+        return Q(state__in=Case.RUNNING_STATES, deadline__lt=today)
+    if measure == KEY:
+        return Q(state__in=Case.OPEN_STATES) & ~Q(supervision=Case.Supervision.NONE)
+    raise KeyError(measure)
+
+
+# --- the reader's place and the regions under it -------------------------------------------
+
+
+def base_regions(user) -> list[Region] | None:
+    """The regions the reader's seats reach (None: every region)."""
+    out = []
+    for grant in scope_for(user).grants:
+        if grant.spec.scope == DataScope.ALL:
+            return None
+        if grant.spec.scope == DataScope.UNIT_AND_BELOW and grant.region is not None:
+            out.append(grant.region)
+    # A region inside another one already listed adds nothing.
+    out.sort(key=lambda r: r.path)
+    kept: list[Region] = []
+    for region in out:
+        if not any(region.path.startswith(k.path) for k in kept):
+            kept.append(region)
+    return kept
+
+
+@dataclass(frozen=True)
+class Area:
+    """A row of the by-region table: a child of the reader's region, or the region itself
+    (本级: cases placed at its own level)."""
+
+    pk: int
+    name: str
+    path: str
+    own_level: bool = False
+
+
+def areas_for(user) -> tuple[list[Area], dict[int, int]]:
+    """The areas of the by-region table and, for every region under them, the area it falls
+    in (region id -> area pk). For a reader who sees everything, a single region with a single
+    child is looked through (a province whose only city is the installation's)."""
+    bases = base_regions(user)
+    regions = list(
+        (
+            Region.objects.all()
+            if bases is None
+            else Region.objects.filter(
+                _any_prefix([b.path for b in bases]) if bases else Q(pk__in=[])
+            )
+        )
+        .order_by("path")
+        .values_list("pk", "path", "name", "depth")
+    )
+    if not regions:
+        return [], {}
+    if bases is None:
+        top_depth = min(r[3] for r in regions)
+        tops = [r for r in regions if r[3] == top_depth]
+    else:
+        base_paths = {b.path for b in bases}
+        tops = [r for r in regions if r[1] in base_paths]
+    while bases is None and len(tops) == 1:
+        children = [r for r in regions if r[3] == tops[0][3] + 1 and r[1].startswith(tops[0][1])]
+        if len(children) != 1:
+            break
+        tops = children
+    areas: list[Area] = []
+    for top in tops:
+        children = [r for r in regions if r[3] == top[3] + 1 and r[1].startswith(top[1])]
+        if not children:
+            areas.append(Area(top[0], top[2], top[1]))
+            continue
+        areas += [Area(c[0], c[2], c[1]) for c in children]
+        areas.append(Area(top[0], f"{top[2]}（本级）", top[1], own_level=True))
+    owner: dict[int, int] = {}
+    by_path = {a.path: a for a in areas if not a.own_level}
+    own = {a.path: a for a in areas if a.own_level}
+    step = Region.steplen
+    for pk, path, _name, _depth in regions:
+        area = None
+        for end in range(len(path), 0, -step):
+            prefix = path[:end]
+            if prefix in by_path:
+                area = by_path[prefix]
+                break
+            if prefix in own:
+                area = own[prefix]
+                break
+        if area is not None:
+            owner[pk] = area.pk
+    return areas, owner
+
+
+def _any_prefix(paths: list[str]) -> Q:
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(path__startswith=path)
+    return q
+
+
+def area_q(area: Area) -> Q:
+    """The cases of an area: its subtree, or only its own level."""
+    if area.own_level:
+        return Q(region__path=area.path)
+    return Q(region__path__startswith=area.path)
+
+
+# --- the figures ----------------------------------------------------------------------------
+
+
+def scoped_cases(user) -> QuerySet[Case]:
+    return cases_for_user(user).order_by()
+
+
+def _grouped(qs: QuerySet[Case], **counts) -> list[dict]:
+    return list(qs.values("region_id", "category_id").annotate(**counts).order_by())
+
+
+@dataclass
+class Dashboard:
+    """What the page shows; plain data, so that it can be cached."""
+
+    computed_at: dt.datetime
+    today: dt.date
+    months: list[Month]
+    totals: dict[str, int]
+    trend: dict[str, list[int]]
+    categories: list[dict]
+    areas: list[dict]
+    rates: dict
+    overdue: list[dict]
+    key: list[dict]
+    words: list[tuple[str, int]]
+
+
+def dashboard_for(user, *, now: dt.datetime | None = None) -> Dashboard:
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    months = months_until(today)
+    start, end = months[0].first, today
+    qs = scoped_cases(user)
+    areas, owner = areas_for(user)
+
+    trend = {m: [0] * MONTHS for m in MONTHLY}
+    by_category: dict[int, dict[str, int]] = {}
+    by_area: dict[int, dict[str, int]] = {}
+
+    def add(region_id: int, category_id: int, measure: str, n: int) -> None:
+        if not n:
+            return
+        row = by_category.setdefault(category_id, {})
+        row[measure] = row.get(measure, 0) + n
+        area = owner.get(region_id)
+        if area is not None:
+            row = by_area.setdefault(area, {})
+            row[measure] = row.get(measure, 0) + n
+
+    for measure in MONTHLY:
+        counts = {
+            f"m{i}": Count("pk", filter=measure_q(measure, start=m.first, end=m.last, today=today))
+            for i, m in enumerate(months)
+        }
+        window = qs.filter(measure_q(measure, start=start, end=end, today=today))
+        for row in _grouped(window, **counts):
+            for i in range(MONTHS):
+                n = row[f"m{i}"]
+                trend[measure][i] += n
+                add(row["region_id"], row["category_id"], measure, n)
+    for measure in (OVERDUE, KEY):
+        current = qs.filter(measure_q(measure, start=start, end=end, today=today))
+        for row in _grouped(current, n=Count("pk")):
+            add(row["region_id"], row["category_id"], measure, row["n"])
+
+    names = dict(Category.objects.values_list("pk", "name"))
+    order = {pk: i for i, pk in enumerate(Category.objects.values_list("pk", flat=True))}
+    categories = [
+        {"pk": pk, "name": names.get(pk, "—"), **_figures(row)}
+        for pk, row in sorted(by_category.items(), key=lambda kv: order.get(kv[0], 0))
+    ]
+    categories.sort(key=lambda r: -r[RECEIVED])
+    area_rows = [
+        {"pk": a.pk, "name": a.name, "own_level": a.own_level, **_figures(by_area.get(a.pk, {}))}
+        for a in areas
+    ]
+    area_rows = [r for r in area_rows if not r["own_level"] or any(r[m] for m in MEASURES)]
+    totals = {m: sum(r[m] for r in categories) for m in MEASURES}
+
+    return Dashboard(
+        computed_at=now,
+        today=today,
+        months=months,
+        totals=totals,
+        trend=trend,
+        categories=categories,
+        areas=area_rows,
+        rates=_ranked_rates(user, start, end, now),
+        overdue=_rows(qs.filter(measure_q(OVERDUE, start=start, end=end, today=today)), "deadline"),
+        key=_rows(
+            qs.filter(measure_q(KEY, start=start, end=end, today=today)), "-supervision", "deadline"
+        ),
+        words=[
+            (w.term, w.cases)
+            for w in hot_words(scope=scope_for(user), start=start, end=end, limit=HOT_WORDS)
+        ],
+    )
+
+
+def _figures(row: dict) -> dict[str, int]:
+    return {m: row.get(m, 0) for m in MEASURES}
+
+
+def _rows(qs: QuerySet[Case], *order: str) -> list[dict]:
+    rows = with_lead_unit(qs).order_by(*order, "pk")[:LIST_SIZE]
+    return [
+        {
+            "code": c.code,
+            "title": c.title,
+            "region": c.region.name,
+            "category": c.category.name,
+            "state": c.get_state_display(),
+            "supervision": c.supervision,
+            "supervision_label": c.get_supervision_display(),
+            "deadline": c.deadline,
+            "unit": c.lead_unit_name or "",
+        }
+        for c in rows
+    ]
+
+
+def _ranked_rates(user, start: dt.date, end: dt.date, now: dt.datetime) -> dict:
+    """The handling rates per lead unit over the window, from `renda.cases.rates`, ranked by
+    按时办结率 (then 满意率, then the number of replies)."""
+    period = rates.range_period(start, end)
+    table = rates.rates_for_user(user, period, now=now)
+    shown = [r for r in rates.RATES if r.key in ("on_time", "satisfied", "solved", "response")]
+
+    def value(figure: rates.Figure) -> float:
+        return figure.numerator / figure.denominator if figure.denominator else -1.0
+
+    units = sorted(
+        table.units,
+        key=lambda row: (
+            -value(row.figures["on_time"]),
+            -value(row.figures["satisfied"]),
+            -row.figures["on_time"].denominator,
+            row.name,
+        ),
+    )
+    rows = []
+    for row in units[:RANKED_UNITS]:
+        rows.append(
+            {
+                "unit": row.key,
+                "name": row.name,
+                "figures": [
+                    {
+                        "key": rate.key,
+                        "percent": row.figures[rate.key].percent,
+                        "numerator": row.figures[rate.key].numerator,
+                        "denominator": row.figures[rate.key].denominator,
+                        "value": round(100 * max(value(row.figures[rate.key]), 0), 1),
+                    }
+                    for rate in shown
+                ],
+            }
+        )
+    total = [
+        {
+            "key": rate.key,
+            "percent": table.total.figures[rate.key].percent,
+            "numerator": table.total.figures[rate.key].numerator,
+            "denominator": table.total.figures[rate.key].denominator,
+        }
+        for rate in shown
+    ]
+    return {
+        "rates": [{"key": r.key, "label": r.label, "definition": r.definition} for r in shown],
+        "units": rows,
+        "unit_count": len(table.units),
+        "total": total,
+        "period": period.query,
+    }
+
+
+# --- the rows behind a figure ---------------------------------------------------------------
+
+
+def measure_rows(
+    user,
+    *,
+    measure: str,
+    start: dt.date,
+    end: dt.date,
+    today: dt.date,
+    category: Category | None = None,
+    area: Area | None = None,
+) -> QuerySet[Case]:
+    """The cases a figure counts, filtered exactly as `dashboard_for` counts them."""
+    qs = scoped_cases(user).filter(measure_q(measure, start=start, end=end, today=today))
+    if category is not None:
+        qs = qs.filter(category=category)
+    if area is not None:
+        qs = qs.filter(area_q(area))
+    return qs
