@@ -117,8 +117,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             for r in data.areas
         ],
         "rates": [
-            {"name": r["name"], "value": r["figures"][0]["value"], "url": r["figures"][0]["url"]}
+            {"name": r["name"], "value": f["value"], "percent": f["percent"], "url": f["url"]}
             for r in data.rates["units"]
+            for f in r["figures"]
+            if f["key"] == "on_time"
         ],
         "words": [
             {
@@ -152,6 +154,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "window": window,
             "rates_url": f"{reverse('cases:rates')}?"
             + urlencode({"period": "range", **rates_period}),
+            "rates_height": 100 + 30 * len(data.rates["units"]),
             "hot_url": f"{reverse('hotwords:dashboard')}",
             "overdue_url": link(sel.OVERDUE),
             "key_url": link(sel.KEY),

@@ -157,3 +157,12 @@ def scripted(personas, handlers, clock):
     )
     clock.move_to(NOW)
     return cases
+
+
+# The browser fixtures of the workbench tests, for test_browser_dashboard.py.
+from renda.workbench.tests.conftest import (  # noqa: E402, F401
+    _async_unsafe_allowed,
+    browser,
+    live_personas,
+    new_page,
+)

@@ -29,7 +29,7 @@
     xAxis: { type: "category", data: data.months.map(function (m) { return m.replace(/^\d{4}年/, ""); }) },
     yAxis: { type: "value", minInterval: 1, name: "件" },
     series: data.trend.map(function (s) {
-      return { type: s.key === "received" ? "bar" : "line", name: s.name, data: s.data,
+      return { type: s.key === "received" ? "bar" : "line", name: s.name, data: s.data, barMaxWidth: 28,
                symbolSize: 8, triggerLineEvent: true };
     })
   }, function (p) { return data.trend[p.seriesIndex].urls[p.dataIndex]; });
@@ -51,7 +51,7 @@
              axisLabel: { interval: 0, rotate: data.areas.length > 6 ? 30 : 0 } },
     yAxis: { type: "value", minInterval: 1, name: "件" },
     series: [["收到", "received"], ["办结", "closed"], ["逾期", "late"]].map(function (s) {
-      return { type: "bar", name: s[0], data: data.areas.map(function (a) { return a[s[1]]; }) };
+      return { type: "bar", name: s[0], barMaxWidth: 28, data: data.areas.map(function (a) { return a[s[1]]; }) };
     })
   }, function (p) { return data.areas[p.dataIndex].urls[p.seriesIndex]; });
 
@@ -62,8 +62,11 @@
     xAxis: { type: "value", max: 100, name: "%" },
     yAxis: { type: "category", data: rates.map(function (r) { return r.name; }),
              axisLabel: { width: 140, overflow: "truncate" } },
-    series: [{ type: "bar", name: "按时办结率", data: rates.map(function (r) { return r.value; }),
-               label: { show: true, position: "right", formatter: "{c}%" }, itemStyle: { color: "#2e86c1" } }]
+    series: [{ type: "bar", name: "按时办结率", barMaxWidth: 22,
+               data: rates.map(function (r) { return r.value; }),
+               label: { show: true, position: "right",
+                        formatter: function (p) { return rates[p.dataIndex].percent; } },
+               itemStyle: { color: "#2e86c1" } }]
   }, function (p) { return rates[p.dataIndex].url; });
 
   make("dash-words", {
