@@ -253,6 +253,8 @@ def _render_detail(
         "show_address": show_personal or Role.HANDLER in scope_for(user).roles,
         "submitter_name": submitter_name if show_personal else mask_name(submitter_name),
         "escalate_to": parent_congress(case.congress) if Action.ESCALATE in offered else None,
+        # The triage page (renda.triage) helps whoever may accept, merge or assign the case.
+        "can_triage": any(a in offered for a in ("accept", "merge", "assign")),
         "is_overdue": case.state in Case.RUNNING_STATES
         and case.deadline is not None
         and case.deadline < timezone.localdate(),
