@@ -41,6 +41,9 @@ def restore_migration_data() -> None:
     for app_config in apps.get_app_configs():
         create_contenttypes(app_config, verbosity=0)
     importlib.import_module("renda.cases.migrations.0002_seed_dictionaries").seed(apps, None)
+    importlib.import_module("renda.activities.migrations.0002_seed_kinds").seed(apps, None)
+    importlib.import_module("renda.duty.migrations.0002_default_rules").seed(apps, None)
+    importlib.import_module("renda.duty.migrations.0004_default_activity_rules").seed(apps, None)
     calendar_seed()
 
 

@@ -32,6 +32,14 @@ NAV: tuple[NavItem, ...] = (
     NavItem("网格", "org:grids", "grid-3x3", Perm.ORG_VIEW, "组织"),
     NavItem("导入导出", "org:transfer", "file-earmark-spreadsheet", Perm.ORG_MANAGE, "组织"),
     NavItem("代表名册", "deputies:list", "people", Perm.DEPUTIES_VIEW, "代表"),
+    NavItem("代表进网格", "deputies:grid_coverage", "grid-3x3-gap", Perm.DEPUTIES_VIEW, "代表"),
+    NavItem("履职活动", "activities:list", "journal-check", Perm.DEPUTIES_VIEW, "代表"),
+    NavItem("主题活动", "activities:campaigns", "flag", Perm.DEPUTIES_VIEW, "代表"),
+    NavItem("四张清单", "activities:four_lists", "list-check", Perm.DEPUTIES_VIEW, "代表"),
+    NavItem(
+        "联络站日程", "activities:calendar_home", "calendar-week", Perm.ACTIVITIES_MANAGE, "代表"
+    ),
+    NavItem("工作人员进站", "activities:visits", "person-badge", Perm.DEPUTIES_VIEW, "代表"),
     NavItem("工作日历", "workcal:year", "calendar3", None, "系统"),
     NavItem("消息", "notifications:inbox", "bell", None, "系统"),
     NavItem("系统管理", "admin:index", "gear", Perm.ADMIN_SITE, "系统"),

@@ -7,6 +7,7 @@ import unicodedata
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from renda.demo.activities_seed import seed_activities
 from renda.demo.plan import CITY_NAME, DEFAULT_SEED
 from renda.demo.selectors import demo_accounts, demo_installation, org_has_regions
 from renda.demo.services import demo_city_seed
@@ -61,6 +62,8 @@ class Command(BaseCommand):
             if cases is not None and cases < 0:
                 raise ValidationError("民情事项数量不能为负数。")
             summary = demo_city_seed(size=size, seed=seed, cases=cases)
+            # Activities link to the cases raised in them: a city without cases gets none.
+            activities = seed_activities(seed=seed) if cases != 0 else {}
         except ValidationError as exc:
             raise CommandError("；".join(exc.messages)) from exc
         elapsed = time.monotonic() - started
@@ -69,7 +72,13 @@ class Command(BaseCommand):
                 f"已生成演示城市{CITY_NAME}（规模 {size}，种子 {seed}），用时 {elapsed:.1f} 秒："
             )
         )
-        self._print_table(["项目", "数量"], [[label, str(n)] for label, n in summary.rows()])
+        rows = [[label, str(n)] for label, n in summary.rows()]
+        rows += [
+            [label, str(activities.get(key, 0))]
+            for key, label in ACTIVITY_ROWS.items()
+            if activities
+        ]
+        self._print_table(["项目", "数量"], rows)
         self._print_accounts()
 
     def _print_accounts(self) -> None:
@@ -84,6 +93,15 @@ class Command(BaseCommand):
         for row in [header, ["-" * w for w in widths], *rows]:
             line = "  ".join(_pad(cell, w) for cell, w in zip(row, widths, strict=True))
             self.stdout.write(line.rstrip())
+
+
+ACTIVITY_ROWS = {
+    "campaigns": "主题活动",
+    "activities": "履职活动",
+    "linked_cases": "活动中收集的事项",
+    "schedules": "联络站活动安排",
+    "visits": "国家机关工作人员进站",
+}
 
 
 def _width(text: str) -> int:
