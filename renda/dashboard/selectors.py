@@ -9,8 +9,9 @@ The measures, over the last twelve months (this month and the eleven before it):
 - 收到 (received): cases submitted in the month (`created_at`).
 - 办结 (closed): cases closed in the month (state 已办结, `closed_at`).
 - 逾期 (late): cases whose deadline fell in the month and that were not answered by it: still
-  waiting past it (办理中/待签收, the inbox's 已超期), or answered after it — the test
-  `renda.cases.rates` uses for 按时办结率 (`deadline >= TruncDate(replied_at)`), turned around.
+  waiting past it (办理中/待签收, the inbox's 已超期), or answered after it (待评价, 已办结, or
+  办理中 again after 重办) — the test `renda.cases.rates` uses for 按时办结率
+  (`deadline >= TruncDate(replied_at)`), turned around.
 - 当前超期 (overdue): the inbox's 已超期 tab now (`renda.cases.selectors.overdue`).
 - 督办中 (key): open cases under supervision (督办 or 重点督办).
 
@@ -47,6 +48,9 @@ RANKED_UNITS = 15
 
 # Who may open the dashboard: leaders, congress clerks and administrators.
 DASHBOARD_ROLES = (Role.LEADER, Role.CONGRESS_CLERK, Role.SYSTEM_ADMIN)
+
+# A case carries a unit's deadline from its assignment on: while it runs, once answered, closed.
+_DEADLINE_STATES = (S.ASSIGNED, S.HANDLING, S.REPLIED, S.CLOSED)
 
 RECEIVED, CLOSED, LATE, OVERDUE, KEY = "received", "closed", "late", "overdue", "key"
 MONTHLY = (RECEIVED, CLOSED, LATE)
@@ -127,7 +131,11 @@ def measure_q(measure: str, *, start: dt.date, end: dt.date, today: dt.date) -> 
     if measure == LATE:
         waiting = Q(state__in=Case.RUNNING_STATES, deadline__lt=today)
         answered_late = Q(replied_at__isnull=False, deadline__lt=TruncDate("replied_at"))
-        return Q(deadline__gte=start, deadline__lte=end) & (waiting | answered_late)
+        # The states a case with a deadline can be in: listed so that the range on the
+        # deadline reads the index ("state", "deadline") once per state.
+        return Q(state__in=_DEADLINE_STATES, deadline__gte=start, deadline__lte=end) & (
+            waiting | answered_late
+        )
     if measure == OVERDUE:
         return Q(state__in=Case.RUNNING_STATES, deadline__lt=today)
     if measure == KEY:
