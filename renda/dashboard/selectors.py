@@ -20,7 +20,7 @@ per month, over the rows of the window only (indexes `case_created_at`,
 `case_state_replied_at`/`case_state_created_scope` for the state, `case_state_deadline_scope`);
 the current overdue cases one GROUP BY (region, category) over `case_state_deadline_scope`;
 the two lists one query each; the regions under the reader's place one. The handling rates
-are `renda.cases.rates.rates_for_user` over the same twelve months, the hot words
+are `renda.cases.rates.rates_for_user` over the last 30 days, the hot words
 `renda.hotwords.selectors.hot_words`. The count does not depend on the number of cases.
 """
 
@@ -45,6 +45,10 @@ MONTHS = 12
 LIST_SIZE = 20
 HOT_WORDS = 40
 RANKED_UNITS = 15
+# The rates by unit cover the last 30 days: over twelve months `rates_for_user` reads every
+# assignment and rating of the year (seconds for a city of a million cases); the full table
+# for any period is one click away (/cases/rates/).
+RATES_DAYS = 30
 
 # Who may open the dashboard: leaders, congress clerks and administrators.
 DASHBOARD_ROLES = (Role.LEADER, Role.CONGRESS_CLERK, Role.SYSTEM_ADMIN)
@@ -332,7 +336,7 @@ def dashboard_for(user, *, now: dt.datetime | None = None) -> Dashboard:
         trend=trend,
         categories=categories,
         areas=area_rows,
-        rates=_ranked_rates(user, start, end, now),
+        rates=_ranked_rates(user, today - dt.timedelta(days=RATES_DAYS - 1), today, now),
         overdue=_rows(qs.filter(measure_q(OVERDUE, start=start, end=end, today=today)), "deadline"),
         key=_rows(
             qs.filter(measure_q(KEY, start=start, end=end, today=today)), "-supervision", "deadline"
@@ -367,8 +371,8 @@ def _rows(qs: QuerySet[Case], *order: str) -> list[dict]:
 
 
 def _ranked_rates(user, start: dt.date, end: dt.date, now: dt.datetime) -> dict:
-    """The handling rates per lead unit over the window, from `renda.cases.rates`, ranked by
-    按时办结率 (then 满意率, then the number of replies)."""
+    """The handling rates per lead unit between two days, from `renda.cases.rates`, ranked
+    by 按时办结率 (then 满意率, then the number of replies)."""
     period = rates.range_period(start, end)
     table = rates.rates_for_user(user, period, now=now)
     shown = [r for r in rates.RATES if r.key in ("on_time", "satisfied", "solved", "response")]
