@@ -11,7 +11,7 @@ class EvaluationForm(forms.Form):
         label="被测评单位",
         queryset=None,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     subject_items = forms.CharField(
         label="测评事项（每行一项，如整改事项）",
@@ -21,7 +21,7 @@ class EvaluationForm(forms.Form):
     raters = forms.ModelMultipleChoiceField(
         label="测评代表",
         queryset=None,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         error_messages={"required": "请至少选择一名测评人。"},
     )
 
