@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from renda.org.roles import Perm
+from renda.org.roles import Perm, Role
 from renda.org.scope import Scope
 
 
@@ -16,6 +16,8 @@ class NavItem:
     icon: str
     perm: Perm | None = None
     section: str = ""
+    # When set, only users holding one of these roles see the entry (a deputy's own pages).
+    roles: tuple[str, ...] = ()
 
     @property
     def url(self) -> str:
@@ -39,6 +41,10 @@ NAV: tuple[NavItem, ...] = (
     NavItem(
         "联络站日程", "activities:calendar_home", "calendar-week", Perm.ACTIVITIES_MANAGE, "代表"
     ),
+    NavItem("履职积分", "duty:ranking", "award", Perm.DEPUTIES_VIEW, "代表"),
+    NavItem("积分规则", "duty:rules", "sliders", Perm.DEPUTIES_VIEW, "代表"),
+    NavItem("荣誉推荐", "duty:nominations", "trophy", Perm.DEPUTIES_VIEW, "代表"),
+    NavItem("我的履职", "me:home", "person-vcard", None, "代表", roles=(Role.DEPUTY,)),
     NavItem("工作人员进站", "activities:visits", "person-badge", Perm.DEPUTIES_VIEW, "代表"),
     NavItem("工作日历", "workcal:year", "calendar3", None, "系统"),
     NavItem("消息", "notifications:inbox", "bell", None, "系统"),
@@ -53,7 +59,12 @@ class NavSection:
 
 
 def nav_for(scope: Scope) -> list[NavItem]:
-    return [item for item in NAV if item.perm is None or scope.can(item.perm)]
+    return [
+        item
+        for item in NAV
+        if (item.perm is None or scope.can(item.perm))
+        and (not item.roles or any(role in scope.roles for role in item.roles))
+    ]
 
 
 def nav_sections(items: list[NavItem]) -> list[NavSection]:

@@ -12,6 +12,7 @@ from renda.demo.plan import CITY_NAME, DEFAULT_SEED
 from renda.demo.selectors import demo_accounts, demo_installation, org_has_regions
 from renda.demo.services import demo_city_seed
 from renda.demo.shapes import SIZES
+from renda.duty.services import points_recompute
 
 
 class Command(BaseCommand):
@@ -64,6 +65,9 @@ class Command(BaseCommand):
             summary = demo_city_seed(size=size, seed=seed, cases=cases)
             # Activities link to the cases raised in them: a city without cases gets none.
             activities = seed_activities(seed=seed) if cases != 0 else {}
+            # The duty-day rota is bulk-written (no signals): one pass brings the points
+            # ledger in line with every record.
+            points_recompute(year=None)
         except ValidationError as exc:
             raise CommandError("；".join(exc.messages)) from exc
         elapsed = time.monotonic() - started
