@@ -41,10 +41,14 @@ NAV: tuple[NavItem, ...] = (
     NavItem(
         "联络站日程", "activities:calendar_home", "calendar-week", Perm.ACTIVITIES_MANAGE, "代表"
     ),
-    NavItem("履职积分", "duty:ranking", "award", Perm.DEPUTIES_VIEW, "代表"),
-    NavItem("积分规则", "duty:rules", "sliders", Perm.DEPUTIES_VIEW, "代表"),
-    NavItem("荣誉推荐", "duty:nominations", "trophy", Perm.DEPUTIES_VIEW, "代表"),
-    NavItem("我的履职", "me:home", "person-vcard", None, "代表", roles=(Role.DEPUTY,)),
+    NavItem("履职积分", "duty:ranking", "award", Perm.DEPUTIES_VIEW, "考评"),
+    NavItem("积分规则", "duty:rules", "sliders", Perm.DEPUTIES_VIEW, "考评"),
+    NavItem("荣誉推荐", "duty:nominations", "trophy", Perm.DEPUTIES_VIEW, "考评"),
+    NavItem("我的履职", "me:home", "person-vcard", None, "我的", roles=(Role.DEPUTY,)),
+    NavItem(
+        "满意度测评", "oversight:evaluation_list", "clipboard-check", Perm.DEPUTIES_VIEW, "考评"
+    ),
+    NavItem("我的测评", "oversight:my_sheets", "ui-radios", None, "我的", roles=(Role.DEPUTY,)),
     NavItem("工作人员进站", "activities:visits", "person-badge", Perm.DEPUTIES_VIEW, "代表"),
     NavItem("工作日历", "workcal:year", "calendar3", None, "系统"),
     NavItem("消息", "notifications:inbox", "bell", None, "系统"),
