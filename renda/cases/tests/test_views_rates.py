@@ -7,6 +7,7 @@ import re
 from html import unescape
 
 import pytest
+from django.urls import reverse
 from openpyxl import load_workbook
 
 from renda.accounts.services import user_create
@@ -105,8 +106,9 @@ def test_it_shows_a_leader_the_page_read_only(personas, login, september):
     response = login(personas.leader).get(f"/cases/rates/{SEPTEMBER}")
     assert response.status_code == 200
     assert _rows(response)["total"]["returned"] == (1, 8, "12.5%")  # 西山镇's case too
-    # Nothing to write here: the only POST form is the top bar's logout.
-    assert response.text.count('method="post"') == 1
+    # Nothing to write here: the only POST forms are the top bar's logout (phone and desktop).
+    logout = f'action="{reverse("logout")}"'
+    assert response.text.count('method="post"') == response.text.count(logout) == 2
     assert 'data-testid="rates-export"' in response.text
 
 
