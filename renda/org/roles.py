@@ -40,6 +40,8 @@ class Perm(StrEnum):
     KEY_SUPERVISION = "supervision.key"
     # Plan duty activities, take attendance, record station visits.
     ACTIVITIES_MANAGE = "activities.manage"
+    # See the monthly reports (月报) and the leaders' dashboard of the scope.
+    REPORTS_VIEW = "reports.view"
     ADMIN_SITE = "admin.site"
 
 
@@ -78,6 +80,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
                     Perm.DEPUTIES_MANAGE,
                     Perm.PERSONAL_DATA,
                     Perm.ACTIVITIES_MANAGE,
+                    Perm.REPORTS_VIEW,
                 }
             ),
             anchor="unit",
@@ -94,7 +97,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
         RoleSpec(
             Role.LEADER,
             DataScope.UNIT_AND_BELOW,
-            frozenset({Perm.ORG_VIEW, Perm.DEPUTIES_VIEW, Perm.KEY_SUPERVISION}),
+            frozenset({Perm.ORG_VIEW, Perm.DEPUTIES_VIEW, Perm.KEY_SUPERVISION, Perm.REPORTS_VIEW}),
             anchor="unit",
             read_only=True,
         ),

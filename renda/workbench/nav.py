@@ -50,6 +50,8 @@ NAV: tuple[NavItem, ...] = (
     ),
     NavItem("我的测评", "oversight:my_sheets", "ui-radios", None, "我的", roles=(Role.DEPUTY,)),
     NavItem("工作人员进站", "activities:visits", "person-badge", Perm.DEPUTIES_VIEW, "代表"),
+    NavItem("领导驾驶舱", "dashboard:home", "speedometer2", Perm.REPORTS_VIEW, "报表"),
+    NavItem("月报", "reports:overview", "calendar2-check", Perm.REPORTS_VIEW, "报表"),
     NavItem("工作日历", "workcal:year", "calendar3", None, "系统"),
     NavItem("消息", "notifications:inbox", "bell", None, "系统"),
     NavItem("系统管理", "admin:index", "gear", Perm.ADMIN_SITE, "系统"),
