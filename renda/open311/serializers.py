@@ -205,7 +205,8 @@ def service_definition_row(category: Category) -> dict:
 
 def _status_notes(row: dict) -> str | None:
     state = row["state"]
-    if state == Case.State.CLOSED:
+    # A reply waiting for its rating is what the caller is asked to rate: they must hear it.
+    if state in (Case.State.REPLIED, Case.State.CLOSED):
         return mask_free_text(row["reply"]) or None
     if state == Case.State.REJECTED:
         return mask_free_text(f"不予受理：{row['reject_reason']}")

@@ -226,10 +226,6 @@ def test_a_request_filed_by_an_open311_client_goes_round_the_loop(personas, coun
     assert (case.state, case.rating, case.unsatisfied_count) == ("closed", "satisfied", 1)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="serializers._status_notes gives the reply only once the case is closed",
-)
 def test_it_shows_the_reply_while_the_citizen_has_not_rated_it(personas, county_handler):
     """A caller who files through a hotline hears the answer from the hotline: the reply
     belongs in status_notes as soon as it is given, not only after the rating."""
