@@ -18,40 +18,12 @@ from renda.activities.models import (
 )
 from renda.cases.models import Category
 from renda.deputies.models import Deputy
+from renda.lib.forms import choice_field, text_field
 from renda.org.models import Level, OrgUnit, Region, Station
 from renda.org.scope import scope_for
 
 DATE_ERRORS = {"invalid": "请输入有效的日期，如 2026-09-15。"}
 TIME_ERRORS = {"invalid": "请输入有效的时间，如 09:30。"}
-
-
-def _text(label: str, max_length: int, *, required: bool = True, rows: int = 0, **kw):
-    widget = forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput
-    return forms.CharField(
-        label=label,
-        max_length=max_length,
-        required=required,
-        widget=widget,
-        error_messages={
-            "required": f"请填写{label}。",
-            "max_length": f"{label}不能超过{max_length}字。",
-        },
-        **kw,
-    )
-
-
-def _choice(label: str, queryset, *, required: bool = True, empty: str = "请选择", **kw):
-    return forms.ModelChoiceField(
-        label=label,
-        queryset=queryset,
-        required=required,
-        empty_label=empty,
-        error_messages={
-            "required": f"请选择{label}。",
-            "invalid_choice": f"所选{label}不在可选范围内，请重新选择。",
-        },
-        **kw,
-    )
 
 
 def _date(label: str, *, required: bool = True, **kw):
@@ -173,7 +145,7 @@ class ActivityForm(ServiceErrorsMixin, forms.Form):
         },
     )
     date = _date("活动日期")
-    station = _choice("联络站", Station.objects.none(), required=False, empty="不在联络站")
+    station = choice_field("联络站", Station.objects.none(), required=False, empty="不在联络站")
     deputies = DeputyChoiceField(
         label="出席代表",
         queryset=Deputy.objects.none(),
@@ -181,10 +153,12 @@ class ActivityForm(ServiceErrorsMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": "所选代表不在可选范围内，请重新选择。"},
     )
-    title = _text("活动名称", 100, required=False, help_text="不填时按“类型（日期）”命名")
-    summary = _text("活动纪要", 5000, required=False, rows=3)
-    region = _choice("所在区划", Region.objects.none(), required=False, empty="按联络站确定")
-    campaign = _choice("主题活动", Campaign.objects.none(), required=False, empty="不属于主题活动")
+    title = text_field("活动名称", 100, required=False, help_text="不填时按“类型（日期）”命名")
+    summary = text_field("活动纪要", 5000, required=False, rows=3)
+    region = choice_field("所在区划", Region.objects.none(), required=False, empty="按联络站确定")
+    campaign = choice_field(
+        "主题活动", Campaign.objects.none(), required=False, empty="不属于主题活动"
+    )
     direction = DirectionChoiceField(
         label="活动方向",
         queryset=CampaignDirection.objects.none(),
@@ -194,11 +168,11 @@ class ActivityForm(ServiceErrorsMixin, forms.Form):
     )
     start_time = _time("开始时间")
     end_time = _time("结束时间")
-    place = _text("活动地点", 200, required=False)
+    place = text_field("活动地点", 200, required=False)
     officials_count = _count("出席领导/工作人员人数")
-    officials_names = _text("出席领导/工作人员", 500, required=False)
+    officials_names = text_field("出席领导/工作人员", 500, required=False)
     citizens_count = _count("参加群众人数")
-    citizens_names = _text("参加群众", 500, required=False)
+    citizens_names = text_field("参加群众", 500, required=False)
     photos = MultipleFileField(label="现场照片", required=False)
 
     QUICK = ("kind", "date", "station", "deputies", "title", "summary")
@@ -278,12 +252,12 @@ class ActivityForm(ServiceErrorsMixin, forms.Form):
 
 
 class ActivityUpdateForm(ServiceErrorsMixin, forms.Form):
-    summary = _text("活动纪要", 5000, required=False, rows=5)
-    place = _text("活动地点", 200, required=False)
+    summary = text_field("活动纪要", 5000, required=False, rows=5)
+    place = text_field("活动地点", 200, required=False)
     officials_count = _count("出席领导/工作人员人数")
-    officials_names = _text("出席领导/工作人员", 500, required=False)
+    officials_names = text_field("出席领导/工作人员", 500, required=False)
     citizens_count = _count("参加群众人数")
-    citizens_names = _text("参加群众", 500, required=False)
+    citizens_names = text_field("参加群众", 500, required=False)
     photos = MultipleFileField(label="补充照片", required=False)
 
 
@@ -311,14 +285,14 @@ class RaiseCaseForm(ServiceErrorsMixin, forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "请选择问题或建议。", "invalid_choice": "请选择问题或建议。"},
     )
-    title = _text("标题", 100)
-    content = _text("内容", 5000, rows=4)
-    category = _choice("分类", Category.objects.none())
-    raised_by = _choice(
+    title = text_field("标题", 100)
+    content = text_field("内容", 5000, rows=4)
+    category = choice_field("分类", Category.objects.none())
+    raised_by = choice_field(
         "提出代表", Deputy.objects.none(), required=False, empty="（无，群众当面反映）"
     )
-    submitter_name = _text("反映人姓名", 50, required=False)
-    submitter_phone = _text("反映人手机号", 11, required=False, help_text="无代表时必填")
+    submitter_name = text_field("反映人姓名", 50, required=False)
+    submitter_phone = text_field("反映人手机号", 11, required=False, help_text="无代表时必填")
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     def __init__(self, *args, user, activity, **kwargs):
@@ -335,18 +309,18 @@ class RaiseCaseForm(ServiceErrorsMixin, forms.Form):
 
 
 class CampaignForm(ServiceErrorsMixin, forms.Form):
-    name = _text("主题活动名称", 100)
+    name = text_field("主题活动名称", 100)
     start_date = _date("开始日期")
     end_date = _date("结束日期")
-    directions = _text(
+    directions = text_field(
         "活动方向",
         2000,
         required=False,
         rows=6,
         help_text="每行一个方向，如“访企业生产运行，促经济高质量发展”",
     )
-    description = _text("简介", 5000, required=False, rows=3)
-    organiser = _choice("主办人大", OrgUnit.objects.none(), required=False, empty="本单位")
+    description = text_field("简介", 5000, required=False, rows=3)
+    organiser = choice_field("主办人大", OrgUnit.objects.none(), required=False, empty="本单位")
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -365,13 +339,13 @@ class CampaignForm(ServiceErrorsMixin, forms.Form):
 
 
 class ScheduleForm(ServiceErrorsMixin, forms.Form):
-    station = _choice("联络站", Station.objects.none())
+    station = choice_field("联络站", Station.objects.none())
     kind = forms.ChoiceField(
         label="安排类型",
         choices=StationSchedule.Kind.choices,
         error_messages={"required": "请选择安排类型。", "invalid_choice": "请选择安排类型。"},
     )
-    title = _text("名称", 100, required=False, help_text="不填时使用安排类型的名称")
+    title = text_field("名称", 100, required=False, help_text="不填时使用安排类型的名称")
     day_of_month = forms.IntegerField(
         label="每月几日（每月接待日）",
         required=False,
@@ -423,20 +397,20 @@ class ScheduleForm(ServiceErrorsMixin, forms.Form):
 
 
 class VisitForm(ServiceErrorsMixin, forms.Form):
-    station = _choice("联络站", Station.objects.none())
+    station = choice_field("联络站", Station.objects.none())
     kind = forms.ChoiceField(
         label="类型",
         choices=OfficialVisit.Kind.choices,
         error_messages={"required": "请选择进站类型。", "invalid_choice": "请选择进站类型。"},
     )
     date = _date("进站日期")
-    official_name = _text("工作人员姓名", 50)
-    official_post = _text("职务", 100, required=False)
-    unit = _choice(
+    official_name = text_field("工作人员姓名", 50)
+    official_post = text_field("职务", 100, required=False)
+    unit = choice_field(
         "所在单位", OrgUnit.objects.none(), required=False, empty="不在列表中（下面填写）"
     )
-    unit_name = _text("单位名称", 100, required=False)
-    questions = _text("收集问题", 5000, required=False, rows=5, help_text="每行一个问题")
+    unit_name = text_field("单位名称", 100, required=False)
+    questions = text_field("收集问题", 5000, required=False, rows=5, help_text="每行一个问题")
     answered_count = _count("现场答复数")
     deputies = DeputyChoiceField(
         label="接待代表",
@@ -463,9 +437,11 @@ class VisitForm(ServiceErrorsMixin, forms.Form):
 
 
 class FourListsForm(forms.Form):
-    campaign = _choice("主题活动", Campaign.objects.none(), required=False, empty="全部主题活动")
-    station = _choice("联络站", Station.objects.none(), required=False, empty="全部联络站")
-    region = _choice("区划", Region.objects.none(), required=False, empty="全部区划")
+    campaign = choice_field(
+        "主题活动", Campaign.objects.none(), required=False, empty="全部主题活动"
+    )
+    station = choice_field("联络站", Station.objects.none(), required=False, empty="全部联络站")
+    region = choice_field("区划", Region.objects.none(), required=False, empty="全部区划")
     start = _date("开始日期", required=False)
     end = _date("结束日期", required=False)
 

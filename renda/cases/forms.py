@@ -10,38 +10,10 @@ from renda.accounts.models import User
 from renda.cases import inbox
 from renda.cases.models import Case, CaseSettings, Category, UrgencyTier
 from renda.cases.selectors import cases_for_user
+from renda.lib.forms import choice_field, text_field
 from renda.org.models import OrgUnit, Region
 
 CODE_RE = re.compile(r"^[A-Z]{2}\d{4}-\d{6}$")
-
-
-def _text(label: str, max_length: int, *, required: bool = True, rows: int = 0, **kw):
-    widget = forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput
-    return forms.CharField(
-        label=label,
-        max_length=max_length,
-        required=required,
-        widget=widget,
-        error_messages={
-            "required": f"请填写{label}。",
-            "max_length": f"{label}不能超过{max_length}字。",
-        },
-        **kw,
-    )
-
-
-def _choice(label: str, queryset, *, required: bool = True, empty: str = "请选择", **kw):
-    return forms.ModelChoiceField(
-        label=label,
-        queryset=queryset,
-        required=required,
-        empty_label=empty,
-        error_messages={
-            "required": f"请选择{label}。",
-            "invalid_choice": f"所选{label}不在可选范围内，请重新选择。",
-        },
-        **kw,
-    )
 
 
 # --- the inbox ------------------------------------------------------------------------------
@@ -51,9 +23,9 @@ class InboxFilterForm(forms.Form):
     """The inbox's filters (GET). Invalid values are reported and left out of the filter."""
 
     q = forms.CharField(label="编号或标题", max_length=100, required=False)
-    category = _choice("分类", Category.objects.none(), required=False, empty="全部分类")
-    region = _choice("乡镇街道", Region.objects.none(), required=False, empty="全部乡镇")
-    urgency = _choice("时限档次", UrgencyTier.objects.none(), required=False, empty="全部档次")
+    category = choice_field("分类", Category.objects.none(), required=False, empty="全部分类")
+    region = choice_field("乡镇街道", Region.objects.none(), required=False, empty="全部乡镇")
+    urgency = choice_field("时限档次", UrgencyTier.objects.none(), required=False, empty="全部档次")
     supervision = forms.ChoiceField(
         label="督办",
         required=False,
@@ -135,9 +107,9 @@ class BulkAssignForm(forms.Form):
         widget=forms.MultipleHiddenInput,
         error_messages={"required": "请勾选要交办的事项。"},
     )
-    lead_unit = _choice("主办单位", OrgUnit.objects.none())
-    urgency = _choice("办理时限", UrgencyTier.objects.none())
-    note = _text("交办意见", 500, required=False)
+    lead_unit = choice_field("主办单位", OrgUnit.objects.none())
+    urgency = choice_field("办理时限", UrgencyTier.objects.none())
+    note = text_field("交办意见", 500, required=False)
 
     MAX_CASES = 200
 
@@ -208,12 +180,12 @@ class ActionForm(forms.Form):
 
 
 class NoteForm(ActionForm):
-    note = _text("说明", 500, required=False, rows=2)
+    note = text_field("说明", 500, required=False, rows=2)
 
 
 class AcceptForm(NoteForm):
     submit_label = "受理"
-    category = _choice("分类", Category.objects.none(), required=False, empty="保持原分类")
+    category = choice_field("分类", Category.objects.none(), required=False, empty="保持原分类")
 
     field_order = ["category", "note"]
 
@@ -225,13 +197,13 @@ class AcceptForm(NoteForm):
 
 class RejectForm(ActionForm):
     submit_label = "不予受理"
-    reason = _text("不予受理理由", 500, rows=2, help_text="理由将告知提交人。")
+    reason = text_field("不予受理理由", 500, rows=2, help_text="理由将告知提交人。")
 
 
 class MergeForm(ActionForm):
     submit_label = "合并"
-    merged_into = _text("合并至事项编号", 20, help_text="例如 MQ2026-000123")
-    note = _text("说明", 500, required=False, rows=2)
+    merged_into = text_field("合并至事项编号", 20, help_text="例如 MQ2026-000123")
+    note = text_field("说明", 500, required=False, rows=2)
 
     def clean_merged_into(self):
         code = self.cleaned_data["merged_into"].strip().upper()
@@ -247,7 +219,7 @@ class MergeForm(ActionForm):
 class AssignForm(ActionForm):
     submit_label = "交办"
     error_fields = {"unit": "lead_unit"}
-    lead_unit = _choice("主办单位", OrgUnit.objects.none())
+    lead_unit = choice_field("主办单位", OrgUnit.objects.none())
     co_units = forms.ModelMultipleChoiceField(
         label="协办单位",
         queryset=OrgUnit.objects.none(),
@@ -255,8 +227,8 @@ class AssignForm(ActionForm):
         help_text="可多选；按住 Ctrl（手机上点选）选择多个。",
         error_messages={"invalid_choice": "所选协办单位不在可选范围内，请重新选择。"},
     )
-    urgency = _choice("办理时限", UrgencyTier.objects.none())
-    note = _text("交办意见", 500, required=False, rows=2)
+    urgency = choice_field("办理时限", UrgencyTier.objects.none())
+    note = text_field("交办意见", 500, required=False, rows=2)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -280,14 +252,14 @@ class AssignForm(ActionForm):
 
 class EscalateForm(ActionForm):
     submit_label = "上报"
-    note = _text("上报理由", 500, required=False, rows=2)
+    note = text_field("上报理由", 500, required=False, rows=2)
 
 
 class SendDownForm(ActionForm):
     submit_label = "下转"
     error_fields = {"congress": "to_congress"}
-    to_congress = _choice("下转至", OrgUnit.objects.none())
-    note = _text("下转说明", 500, required=False, rows=2)
+    to_congress = choice_field("下转至", OrgUnit.objects.none())
+    note = text_field("下转说明", 500, required=False, rows=2)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -300,7 +272,7 @@ class SignForm(NoteForm):
 
 class ReturnForm(ActionForm):
     submit_label = "退回"
-    reason = _text("退回理由", 500, rows=2)
+    reason = text_field("退回理由", 500, rows=2)
 
 
 class ExtendRequestForm(ActionForm):
@@ -309,7 +281,7 @@ class ExtendRequestForm(ActionForm):
         label="延期天数（工作日）",
         error_messages={"required": "请填写延期天数。", "invalid": "延期天数须为整数。"},
     )
-    reason = _text("延期理由", 500, rows=2)
+    reason = text_field("延期理由", 500, rows=2)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -325,7 +297,7 @@ class ExtendRequestForm(ActionForm):
 
 
 class ExtendDecisionForm(ActionForm):
-    note = _text("审批意见", 500, required=False, rows=2)
+    note = text_field("审批意见", 500, required=False, rows=2)
 
 
 class ExtendApproveForm(ExtendDecisionForm):
@@ -346,7 +318,7 @@ class ReplyForm(ActionForm):
             "invalid_choice": "请选择办理结果（已解决、列入计划或解释说明）。",
         },
     )
-    reply = _text("答复内容", 5000, rows=5)
+    reply = text_field("答复内容", 5000, rows=5)
 
 
 class RateForm(ActionForm):
@@ -360,7 +332,7 @@ class RateForm(ActionForm):
             "invalid_choice": "请选择满意、基本满意或不满意。",
         },
     )
-    note = _text("评价意见", 500, required=False, rows=2)
+    note = text_field("评价意见", 500, required=False, rows=2)
 
 
 class SuperviseForm(ActionForm):
@@ -370,8 +342,8 @@ class SuperviseForm(ActionForm):
         choices=Case.Supervision.choices,
         error_messages={"required": "请选择督办方式。", "invalid_choice": "请选择督办方式。"},
     )
-    lead_leader = _choice("领办领导", User.objects.none(), required=False, empty="无")
-    note = _text("督办意见", 500, required=False, rows=2)
+    lead_leader = choice_field("领办领导", User.objects.none(), required=False, empty="无")
+    note = text_field("督办意见", 500, required=False, rows=2)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -388,12 +360,12 @@ class SuperviseForm(ActionForm):
 
 class RemindForm(ActionForm):
     submit_label = "催办"
-    note = _text("催办意见", 500, required=False, rows=2)
+    note = text_field("催办意见", 500, required=False, rows=2)
 
 
 class ConvertToAgendaForm(ActionForm):
     submit_label = "转为工作议题"
-    title = _text("议题名称", 200)
+    title = text_field("议题名称", 200)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
