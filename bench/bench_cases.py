@@ -209,18 +209,13 @@ def _inner(out_path: str) -> None:
     import django
 
     django.setup()
-    from django.core.management import call_command
     from django.db import connection
 
     from bench import cases_data
+    from bench.demo_city import city_prepare
 
     vendor = connection.vendor
-    started = time.perf_counter()
-    call_command("migrate", verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)
-    with open(os.devnull, "w") as quiet:
-        call_command("seed_demo", size="city", verbosity=0, stdout=quiet)
-    print(f"  migrate + collectstatic + seed_demo: {time.perf_counter() - started:.0f} s")
+    city_prepare()
     stats = cases_data.generate(CASES, progress=_progress)
     states = ", ".join(f"{k} {v / stats.cases:.1%}" for k, v in sorted(stats.states.items()))
     print(

@@ -322,19 +322,14 @@ def _inner(out_path: str) -> None:
     import django
 
     django.setup()
-    from django.core.management import call_command
     from django.test import Client
 
+    from bench.demo_city import city_prepare
     from renda.accounts.models import User
     from renda.duty import services
     from renda.duty.models import PointEntry, PointRule
 
-    started = time.perf_counter()
-    call_command("migrate", verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)
-    with open(os.devnull, "w") as quiet:
-        call_command("seed_demo", size="city", cases=0, verbosity=0, stdout=quiet)
-    print(f"  migrate + collectstatic + seed_demo: {time.perf_counter() - started:.0f} s")
+    city_prepare()
     info = _generate()
     print(
         f"  generated {info['activities']:,} activities, {info['attendances']:,} attendances, "
