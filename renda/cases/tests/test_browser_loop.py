@@ -30,13 +30,12 @@ from renda.org.services import membership_grant, unit_create
 from renda.testing import PASSWORD
 from renda.workbench.tests.conftest import (  # noqa: F401 - the browser fixtures
     BROWSER_SKIP_REASON,
-    DESKTOP,
     SHOTS_DIR,
-    PageProblems,
     _async_unsafe_allowed,
     browser,
     live_personas,
     log_in,
+    new_page,
 )
 from renda.workcal.calendar import add_working_days
 
@@ -86,36 +85,11 @@ def county_handler(live_personas):  # noqa: F811 - the imported fixture
 
 
 @pytest.fixture
-def open_page(browser, live_server):  # noqa: F811 - the imported fixture
-    """`open_page(phone=…)`: a page in a fresh context (a person's own browser); server
-    errors, missing static files and script errors fail the test at teardown."""
-    contexts = []
-    problems = PageProblems()
-
-    def _open(*, phone: bool):
-        if phone:
-            context = browser.new_context(
-                base_url=live_server.url,
-                viewport=PHONE,
-                device_scale_factor=2,
-                is_mobile=True,
-                has_touch=True,
-                locale="zh-CN",
-            )
-        else:
-            context = browser.new_context(
-                base_url=live_server.url, viewport=DESKTOP, locale="zh-CN"
-            )
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        page = context.new_page()
-        problems.watch(page)
-        return page
-
-    yield _open
-    for context in contexts:
-        context.close()
-    problems.assert_none()
+def open_page(new_page):  # noqa: F811 - the imported fixture
+    """`open_page(phone=…)`: a page in a fresh context (a person's own browser) on a 375 px
+    phone or a desktop; server errors, missing static files and script errors fail the test at
+    teardown. The loop's steps wait up to 15 s."""
+    return lambda *, phone: new_page(phone=phone, viewport=PHONE, timeout_ms=15_000)
 
 
 def _shot(page, name: str) -> None:

@@ -91,15 +91,16 @@ class PageProblems:
 
 @pytest.fixture
 def new_page(browser, live_server):
-    """`new_page(phone=False)`: a page in a fresh context; problems are checked at teardown."""
+    """`new_page(phone=False)`: a page in a fresh context; problems are checked at teardown.
+    A test may ask for another phone size (`viewport=`) or a longer wait (`timeout_ms=`)."""
     contexts = []
     problems = PageProblems()
 
-    def _new_page(*, phone: bool = False):
+    def _new_page(*, phone: bool = False, viewport: dict | None = None, timeout_ms: int = 10_000):
         if phone:
             context = browser.new_context(
                 base_url=live_server.url,
-                viewport=PHONE,
+                viewport=viewport or PHONE,
                 device_scale_factor=2,
                 is_mobile=True,
                 has_touch=True,
@@ -109,7 +110,7 @@ def new_page(browser, live_server):
             context = browser.new_context(
                 base_url=live_server.url, viewport=DESKTOP, locale="zh-CN"
             )
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(timeout_ms)
         contexts.append(context)
         page = context.new_page()
         problems.watch(page)
