@@ -7,6 +7,7 @@ import unicodedata
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -17,6 +18,7 @@ from openpyxl.utils import get_column_letter
 
 from renda.activities import forms, selectors
 from renda.lib.excel import xlsx_response
+from renda.org.models import Level, Region
 from renda.org.roles import Perm
 from renda.org.scope import scope_for
 
@@ -38,13 +40,27 @@ def _require_reader(user) -> None:
 def _lists(request: HttpRequest):
     _require_reader(request.user)
     form = forms.FourListsForm(request.GET or None, user=request.user)
-    lists = selectors.four_lists(request.user, **form.filters())
-    return form, lists
+    filters = form.filters()
+    lists = selectors.four_lists(request.user, **filters)
+    return form, lists, filters
+
+
+def _shown_regions(form, chosen: Region | None) -> None:
+    """The region choices the page lists once the query is validated: cities, counties and
+    towns, and only the villages of the chosen town (or of the chosen village's town), not
+    the hundreds of villages of a whole city. Any village in scope is still accepted."""
+    field = form.fields["region"]
+    shown = ~Q(level=Level.VILLAGE)
+    if chosen is not None and chosen.level in (Level.TOWN, Level.VILLAGE):
+        town = chosen.path if chosen.level == Level.TOWN else chosen.path[: -Region.steplen]
+        shown |= Q(level=Level.VILLAGE, path__startswith=town)
+    field.queryset = field.queryset.filter(shown)
 
 
 @login_required
 def four_lists(request: HttpRequest) -> HttpResponse:
-    form, lists = _lists(request)
+    form, lists, filters = _lists(request)
+    _shown_regions(form, filters.get("region"))
     counts = {
         "activities": lists.activities.count(),
         "problems": lists.problems.count(),
@@ -125,7 +141,7 @@ def _case_rows(request, links, *, with_result: bool) -> list[list]:
 
 @login_required
 def four_lists_export(request: HttpRequest) -> HttpResponse:
-    _form, lists = _lists(request)
+    _form, lists, _filters = _lists(request)
     activity_rows = [
         [
             f"{a.date:%Y-%m-%d}",

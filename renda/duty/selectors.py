@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -164,6 +165,36 @@ def _deputies_of(
     return qs
 
 
+def _ranked(
+    user, *, period: Period, congress: OrgUnit | None, station: Station | None, lower: bool
+) -> list[tuple[int, int, Decimal, int]]:
+    """(rank, deputy id, total, entries), best first; equal totals share a rank (1, 1, 3) and
+    keep the order of names. Only ids and names are read: the rows of a page are loaded
+    afterwards."""
+    in_scope = _deputies_of(user, congress=congress, station=station, lower=lower)
+    ids = list(in_scope.order_by("name", "pk").values_list("pk", flat=True))
+    # The ids, not the scope query again as a subquery: the scoped query is the costly part.
+    sums = period_sums(ids, period)
+    zero = (Decimal(0), 0)
+    scored = sorted(ids, key=lambda pk: -sums.get(pk, zero)[0])
+    rows: list[tuple[int, int, Decimal, int]] = []
+    for position, pk in enumerate(scored, start=1):
+        value, n = sums.get(pk, zero)
+        rank = rows[-1][0] if rows and rows[-1][2] == value else position
+        rows.append((rank, pk, value, n))
+    return rows
+
+
+def _rank_rows(ranked) -> list[RankRow]:
+    deputies = Deputy.objects.only("pk", "name", "work_unit", "post").in_bulk(
+        [pk for _, pk, _, _ in ranked]
+    )
+    return [
+        RankRow(rank=rank, deputy=deputies[pk], total=value, entries=n)
+        for rank, pk, value, n in ranked
+    ]
+
+
 def ranking(
     user,
     *,
@@ -174,19 +205,25 @@ def ranking(
 ) -> list[RankRow]:
     """The deputies of a congress (with `lower`, also those of the congresses below it) or of
     a station and its points, best first; equal totals share a rank (1, 1, 3)."""
-    in_scope = _deputies_of(user, congress=congress, station=station, lower=lower)
-    deputies = list(in_scope.only("pk", "name", "work_unit", "post").order_by("name", "pk"))
-    # The ids, not the scope query again as a subquery: the scoped query is the costly part.
-    sums = period_sums([d.pk for d in deputies], period)
-    scored = sorted(
-        ((sums.get(d.pk, (Decimal(0), 0)), d) for d in deputies),
-        key=lambda item: -item[0][0],
-    )
-    rows: list[RankRow] = []
-    for position, ((value, n), deputy) in enumerate(scored, start=1):
-        rank = rows[-1].rank if rows and rows[-1].total == value else position
-        rows.append(RankRow(rank=rank, deputy=deputy, total=value, entries=n))
-    return rows
+    ranked = _ranked(user, period=period, congress=congress, station=station, lower=lower)
+    return _rank_rows(ranked)
+
+
+def ranking_page(
+    user,
+    *,
+    period: Period,
+    number,
+    per_page: int,
+    congress: OrgUnit | None = None,
+    station: Station | None = None,
+    lower: bool = False,
+) -> Page:
+    """One page of `ranking`: every deputy is ranked, only the page's deputies are loaded."""
+    ranked = _ranked(user, period=period, congress=congress, station=station, lower=lower)
+    page = Paginator(ranked, per_page).get_page(number)
+    page.object_list = _rank_rows(page.object_list)
+    return page
 
 
 # ---------------------------------------------------------------------------------------------

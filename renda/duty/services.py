@@ -15,9 +15,8 @@ from decimal import Decimal
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import ExtractYear, TruncMonth
+from django.db import connection, transaction
+from django.db.models import OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
 from renda.deputies.models import Deputy
@@ -230,44 +229,69 @@ def _month_end(month: dt.date) -> dt.date:
     return following - dt.timedelta(days=1)
 
 
+def _month_sql(column: str) -> str:
+    """The first day of the month of a date column, as the database writes a date."""
+    if connection.vendor == "postgresql":
+        return f"CAST(date_trunc('month', CAST({column} AS timestamp)) AS date)"
+    return f"substr({column}, 1, 7) || '-01'"  # SQLite keeps dates as YYYY-MM-DD text
+
+
+def _year_sql(column: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"CAST(EXTRACT(YEAR FROM {column}) AS integer)"
+    return f"CAST(substr({column}, 1, 4) AS integer)"
+
+
+def _as_date(value) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+# Past this many deputies a tally refresh recounts every deputy of the months concerned (one
+# scan of the period) instead of naming them all in the query.
+TALLY_NAMED_DEPUTIES = 500
+
+
+@transaction.atomic
 def tally_refresh(months: set[tuple[int, dt.date]] | None = None) -> int:
     """Recount the monthly tallies of these (deputy, month) pairs from the ledger — or every
     tally when `months` is None. Counting from the ledger, not adding deltas, means a tally
-    can never drift from the entries behind it. Returns the number of rows written."""
-    entries = PointEntry.objects.filter(status=E.ACTIVE)
+    can never drift from the entries behind it. Two statements whatever the size: the tallies
+    concerned go to zero, then one GROUP BY of the active entries is upserted over them.
+    Returns the number of tallies written from entries."""
+    tally, entry = PointTally._meta.db_table, PointEntry._meta.db_table
+    where, params = ["e.status = %s"], [E.ACTIVE]
+    zero, zero_params = ["(entries <> 0 OR points <> 0)"], []
     if months is not None:
         if not months:
             return 0
         first = min(m for _, m in months)
-        last = _month_end(max(m for _, m in months))
-        entries = entries.filter(deputy_id__in={d for d, _ in months}, date__range=(first, last))
-    counted = {
-        (row["deputy_id"], row["month"]): (row["total"], row["n"])
-        for row in entries.annotate(month=TruncMonth("date"))
-        .values("deputy_id", "month")
-        .annotate(total=Sum("points"), n=Count("pk"))
-    }
-    keys = set(counted) if months is None else set(months)
-    if months is None:
-        # Months that no longer have any entry go back to zero.
-        keys |= set(PointTally.objects.exclude(entries=0).values_list("deputy_id", "month"))
-    rows = [
-        PointTally(
-            deputy_id=deputy_id,
-            month=month,
-            points=counted.get((deputy_id, month), (Decimal(0), 0))[0],
-            entries=counted.get((deputy_id, month), (Decimal(0), 0))[1],
+        last = max(m for _, m in months)
+        where.append("e.date BETWEEN %s AND %s")
+        params += [first, _month_end(last)]
+        zero.append("month BETWEEN %s AND %s")
+        zero_params += [first, last]
+        deputies = sorted({d for d, _ in months})
+        if len(deputies) <= TALLY_NAMED_DEPUTIES:
+            marks = ", ".join(["%s"] * len(deputies))
+            where.append(f"e.deputy_id IN ({marks})")
+            params += deputies
+            zero.append(f"deputy_id IN ({marks})")
+            zero_params += deputies
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'UPDATE "{tally}" SET points = 0, entries = 0 WHERE {" AND ".join(zero)}',
+            zero_params,
         )
-        for deputy_id, month in keys
-    ]
-    PointTally.objects.bulk_create(
-        rows,
-        batch_size=1000,
-        update_conflicts=True,
-        unique_fields=["deputy", "month"],
-        update_fields=["points", "entries"],
-    )
-    return len(rows)
+        # WHERE and GROUP BY before ON CONFLICT: SQLite's upsert needs the WHERE to parse.
+        cursor.execute(
+            f'INSERT INTO "{tally}" (deputy_id, month, points, entries) '
+            f"SELECT e.deputy_id, {_month_sql('e.date')} AS m, SUM(e.points), COUNT(*) "
+            f'FROM "{entry}" e WHERE {" AND ".join(where)} GROUP BY e.deputy_id, m '
+            "ON CONFLICT (deputy_id, month) DO UPDATE "
+            "SET points = excluded.points, entries = excluded.entries",
+            params,
+        )
+        return cursor.rowcount
 
 
 def records_touched(sender_label: str, pk: int) -> dict[str, list[int]]:
@@ -443,16 +467,17 @@ def _negatives(deltas: dict[tuple[int, int], Decimal]) -> list:
     if not lowered:
         return []
     deputy_ids = {d for d, _ in lowered}
-    years = {y for _, y in lowered}
-    totals = {
-        (row["deputy_id"], row["year"]): row["total"]
-        for row in PointEntry.objects.filter(
-            status=E.ACTIVE, deputy_id__in=deputy_ids, date__year__in=years
+    totals: dict[tuple[int, int], Decimal] = {}
+    for year in sorted({y for _, y in lowered}):
+        # A year is a date range (the index on status, date, deputy, points), not a function
+        # of every row's date.
+        entries = PointEntry.objects.filter(
+            status=E.ACTIVE, date__range=(dt.date(year, 1, 1), dt.date(year, 12, 31))
         )
-        .annotate(year=ExtractYear("date"))
-        .values("deputy_id", "year")
-        .annotate(total=Sum("points"))
-    }
+        if len(deputy_ids) <= TALLY_NAMED_DEPUTIES:
+            entries = entries.filter(deputy_id__in=deputy_ids)
+        for row in entries.values("deputy_id").annotate(total=Sum("points")).order_by():
+            totals[(row["deputy_id"], year)] = row["total"]
     rows = []
     names = Deputy.objects.in_bulk(deputy_ids)
     for (deputy_id, year), delta in sorted(lowered.items()):
@@ -468,6 +493,104 @@ def _affected_window(before: PointRule | None, after: PointRule) -> tuple[dt.dat
     start = min(r.valid_from for r in rules)
     ends = [r.valid_to for r in rules]
     return start, None if any(e is None for e in ends) else max(ends)
+
+
+# What decides which records a rule applies to and which rule wins; a change that leaves these
+# alone (points, name, basis) keeps every entry on the same rule and record.
+MATCHING_FIELDS = (
+    "source",
+    "attendance_status",
+    "activity_kind_id",
+    "case_kind",
+    "valid_from",
+    "valid_to",
+)
+
+
+def _same_matching(before: PointRule | None, after: PointRule) -> bool:
+    return before is not None and all(
+        getattr(before, name, None) == getattr(after, name, None) for name in MATCHING_FIELDS
+    )
+
+
+def _reserve_ids(cursor, table: str, count: int) -> int:
+    """The id before a block of `count` fresh ids of `table` that no other insert will take
+    (the caller is inside a transaction that already holds the table's write lock)."""
+    if connection.vendor == "postgresql":
+        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+        sequence = cursor.fetchone()[0]
+        cursor.execute("SELECT nextval(%s)", [sequence])
+        base = cursor.fetchone()[0] - 1
+        cursor.execute("SELECT setval(%s, %s)", [sequence, base + count])
+        return base
+    cursor.execute(
+        f'SELECT MAX(COALESCE((SELECT MAX(id) FROM "{table}"), 0), '
+        "COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0))",
+        [table],
+    )
+    return cursor.fetchone()[0]
+
+
+def _rule_reprice(rule: PointRule, note: str) -> SyncResult:
+    """A rule's new points or name, when what it applies to is unchanged: every active entry of
+    the rule that no longer reads as the rule says is superseded by one with the new points
+    and reason, for the same record, deputy and date — in a few set-based statements, not row
+    by row. The old rows point at their successors (ids reserved first, so each old row is
+    written once and each new one inserted once); the tallies are the caller's."""
+    result = SyncResult()
+    table = PointEntry._meta.db_table
+    pg = connection.vendor == "postgresql"
+    date_text = "to_char(e.date, 'YYYY-MM-DD')" if pg else "e.date"
+    prefix = f"{format_points(rule.points)} 分 {rule.name} "
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        if pg:
+            # No sync may add entries (and take ids) while the block is reserved and filled.
+            cursor.execute(f'LOCK TABLE "{table}" IN SHARE ROW EXCLUSIVE MODE')
+        cursor.execute("DROP TABLE IF EXISTS duty_reprice")
+        cursor.execute(
+            "CREATE TEMPORARY TABLE duty_reprice (old_id bigint PRIMARY KEY, new_id bigint)"
+        )
+        changed = (
+            f'FROM "{table}" e WHERE e.rule_id = %s AND e.status = %s '
+            f"AND (e.points <> %s OR e.reason <> %s || {date_text})"
+        )
+        changed_params = [rule.pk, E.ACTIVE, rule.points, prefix]
+        cursor.execute(f"SELECT COUNT(*) {changed}", changed_params)
+        count = cursor.fetchone()[0]
+        if count:
+            base = _reserve_ids(cursor, table, count)
+            cursor.execute(
+                "INSERT INTO duty_reprice (old_id, new_id) "
+                f"SELECT e.id, %s + ROW_NUMBER() OVER (ORDER BY e.id) {changed}",
+                [base, *changed_params],
+            )
+            cursor.execute(
+                f"SELECT e.deputy_id, {_year_sql('e.date')}, {_month_sql('e.date')}, "
+                f'COUNT(*), SUM(e.points) FROM duty_reprice r JOIN "{table}" e '
+                "ON e.id = r.old_id GROUP BY 1, 2, 3"
+            )
+            for deputy_id, year, month, n, before in cursor.fetchall():
+                result.deltas[(deputy_id, year)] += rule.points * n - before
+                result.months.add((deputy_id, _as_date(month)))
+            # The successors do not exist yet: the foreign key is checked at commit.
+            cursor.execute(
+                f'UPDATE "{table}" SET status = %s, ended_at = %s, ended_note = %s, '
+                f'replaced_by_id = r.new_id FROM duty_reprice r WHERE r.old_id = "{table}".id',
+                [E.SUPERSEDED, now, note[:200]],
+            )
+            cursor.execute(
+                f'INSERT INTO "{table}" (id, deputy_id, rule_id, source, content_type_id, '
+                "object_id, date, points, reason, record_label, status, replaced_by_id, "
+                "ended_at, ended_note, created_at) "
+                "SELECT r.new_id, e.deputy_id, e.rule_id, e.source, e.content_type_id, "
+                f"e.object_id, e.date, %s, %s || {date_text}, e.record_label, %s, NULL, "
+                f'NULL, %s, %s FROM duty_reprice r JOIN "{table}" e ON e.id = r.old_id',
+                [rule.points, prefix, E.ACTIVE, "", now],
+            )
+        cursor.execute("DROP TABLE duty_reprice")
+    result.created = result.ended = count
+    return result
 
 
 class _Preview(Exception):
@@ -523,10 +646,12 @@ def rule_save(
     try:
         with transaction.atomic():
             rule.save()
-            start, end = _affected_window(old, rule)
-            sync = _sync_sources_between(
-                [SOURCES[rule.source]], start, end, f"积分规则“{rule.name}”修改"
-            )
+            note = f"积分规则“{rule.name}”修改"
+            if _same_matching(old, rule):
+                sync = _rule_reprice(rule, note)
+            else:
+                start, end = _affected_window(old, rule)
+                sync = _sync_sources_between([SOURCES[rule.source]], start, end, note)
             tally_refresh(sync.months)
             negatives = _negatives(sync.deltas)
             outcome = RuleChangeResult(rule=rule, sync=sync, negatives=negatives)

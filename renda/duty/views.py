@@ -130,7 +130,8 @@ def _add_errors(form, exc: ValidationError) -> None:
 
 
 def _ranking_request(request):
-    """(rows, title, period, context) of the ranking the query string asks for."""
+    """(scope, context) of the ranking the query string asks for: scope holds the period,
+    congress, station and `lower` that `selectors.ranking` takes."""
     require(request.user, Perm.DEPUTIES_VIEW)
     period = period_from_request(request)
     congresses = selectors.congresses_for_user(request.user)
@@ -149,13 +150,7 @@ def _ranking_request(request):
         if congress is not None and not congress.is_congress:
             raise Http404("所选单位不是人大机关。")
         title = f"{congress.name}{'及下级人大' if lower else ''}代表" if congress else ""
-    rows = (
-        selectors.ranking(
-            request.user, period=period, congress=congress, station=station, lower=lower
-        )
-        if (congress or station)
-        else []
-    )
+    scope = {"period": period, "congress": congress, "station": station, "lower": lower}
     context = {
         "by": "station" if by == "station" else "congress",
         "congresses": congresses,
@@ -167,20 +162,31 @@ def _ranking_request(request):
         "years": recent_years(),
         "title": title,
     }
-    return rows, title, period, context
+    return scope, context
 
 
 @login_required
 def ranking(request):
-    rows, _, _, context = _ranking_request(request)
-    context["page"] = Paginator(rows, RANKING_PAGE).get_page(request.GET.get("page"))
+    scope, context = _ranking_request(request)
+    number = request.GET.get("page")
+    context["page"] = (
+        selectors.ranking_page(request.user, number=number, per_page=RANKING_PAGE, **scope)
+        if (scope["congress"] or scope["station"])
+        else Paginator([], RANKING_PAGE).get_page(number)
+    )
     context["query"] = request.GET.urlencode()
+    # Row links from one prefix: one reverse() per page, not three per row.
+    context["ledger_prefix"] = reverse("duty:ledger", args=[0])[: -len("0/")]
     return render(request, "duty/ranking.html", context)
 
 
 @login_required
 def ranking_export(request):
-    rows, title, period, _ = _ranking_request(request)
+    scope, context = _ranking_request(request)
+    rows = (
+        selectors.ranking(request.user, **scope) if (scope["congress"] or scope["station"]) else []
+    )
+    title, period = context["title"], scope["period"]
     content = sheets.ranking_xlsx(rows, title=title, period=period)
     return xlsx_response(
         content=content,
