@@ -1,5 +1,4 @@
 from django.apps import AppConfig, apps
-from django.db import transaction
 from django.db.models.signals import post_save
 
 # The saves that can move points. A case changes through services that append a CaseEvent for
@@ -18,11 +17,10 @@ WATCHED = (
 def _on_save(sender, instance, raw=False, **kwargs):
     if raw:  # loaddata: rebuild the ledger with recompute_points afterwards
         return
-    from renda.duty.services import points_sync_after_commit
+    from renda.duty.tasks import points_sync_record
+    from renda.lib.tasks import enqueue_with_transaction
 
-    label = sender._meta.label
-    pk = instance.pk
-    transaction.on_commit(lambda: points_sync_after_commit(label, pk))
+    enqueue_with_transaction(points_sync_record, sender._meta.label, instance.pk)
 
 
 class DutyConfig(AppConfig):

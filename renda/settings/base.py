@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "treebeard",
     "axes",
     "auditlog",
+    "django_tasks",
+    "django_tasks_db",
     "renda.lib",
     "renda.accounts",
     "renda.org",
@@ -218,6 +220,16 @@ EMAIL_BACKEND = os.environ.get(
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "renda@localhost")
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
+
+# Background work (DESIGN.md): what a request hands over (notifications, duplicate indexing,
+# duty points) goes through Django's Tasks API. The default queue is a table in the site's own
+# database, worked by `manage.py db_worker`; RENDA_TASKS_BACKEND names another backend (e.g.
+# "django_tasks.backends.immediate.ImmediateBackend" to run everything inside the request).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("RENDA_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
 
 LOGGING = {
     "version": 1,

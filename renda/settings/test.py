@@ -20,6 +20,9 @@ CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 AXES_FAILURE_LIMIT = 5
+# Tasks run in the test's own process as soon as the transaction that asked for them commits,
+# as they did before there was a queue; test_tasks.py covers the database queue itself.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 # Static files straight from the app folders, so live-server browser tests get CSS and JS.
 WHITENOISE_USE_FINDERS = True

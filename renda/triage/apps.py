@@ -1,34 +1,16 @@
-import threading
-
 from django.apps import AppConfig
-from django.db import transaction
 from django.db.models.signals import post_save
-
-# Cases saved by this thread and not yet indexed. Each new case schedules a flush after its
-# transaction commits; the first flush indexes every case its transaction created (so a bulk
-# load is indexed in batches), the later ones find nothing left. Cases of a transaction that
-# rolled back are looked up at the next flush, not found, and dropped.
-_pending = threading.local()
-
-
-def _flush() -> None:
-    from renda.triage.duplicates import duplicate_index_add_committed
-
-    ids = getattr(_pending, "ids", None)
-    if ids:
-        _pending.ids = set()
-        duplicate_index_add_committed(ids)
 
 
 def _index_new_case(sender, instance, created: bool, raw: bool = False, **kwargs) -> None:
-    """A new case joins the duplicate index once its submission commits. renda.cases does not
-    know about triage: it only saves the case; this app listens."""
+    """A new case joins the duplicate index through a task queued with its submission.
+    renda.cases does not know about triage: it only saves the case; this app listens."""
     if not created or raw:
         return
-    if getattr(_pending, "ids", None) is None:
-        _pending.ids = set()
-    _pending.ids.add(instance.pk)
-    transaction.on_commit(_flush)
+    from renda.lib.tasks import enqueue_with_transaction
+    from renda.triage.tasks import duplicate_index_cases
+
+    enqueue_with_transaction(duplicate_index_cases, [instance.pk])
 
 
 class TriageConfig(AppConfig):

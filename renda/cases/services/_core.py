@@ -1,33 +1,17 @@
-"""What every case service shares: the version-checked move, the event, the after-commit hook
-and the text checks."""
+"""What every case service shares: the version-checked move, the event with its queued
+notification, and the text checks."""
 
-import logging
 import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from renda.cases.models import MOBILE_PHONE_REGEX, Assignment, Case, CaseEvent
+from renda.cases.tasks import case_notify
 from renda.cases.workflow import TRANSITIONS, Action, CaseConflict, check, lead_assignment
-
-logger = logging.getLogger("renda.cases")
-
-
-def _notify(case_id: int, action: str) -> None:
-    """Tell the parties that a case reached them or changed.
-
-    Runs after the transaction commits, so nobody hears about a change that was rolled back:
-    the message box, email and SMS of `renda.notifications`, which logs its own failures and
-    never raises into the request.
-    """
-    # Imported here: notifications builds on cases, not the other way round.
-    from renda.notifications.services import notify_case_change
-
-    logger.info("case %s: %s", case_id, action)
-    notify_case_change(case_id, action)
+from renda.lib.tasks import enqueue_with_transaction
 
 
 def load(case: Case, version: int) -> Case:
@@ -104,7 +88,7 @@ def record(
     note: str = "",
     data: dict[str, Any] | None = None,
 ) -> CaseEvent:
-    """Append the event of one transition and schedule its notification after commit."""
+    """Append the event of one transition and queue its notification with it."""
     event = CaseEvent(
         case_id=case_id,
         actor=actor if actor is not None and actor.is_authenticated else None,
@@ -118,7 +102,7 @@ def record(
     # apiece inside every transition's transaction.
     event.full_clean(exclude=["case", "actor"])
     event.save()
-    transaction.on_commit(lambda: _notify(case_id, action.value))
+    enqueue_with_transaction(case_notify, case_id, action.value)
     return event
 
 
