@@ -9,7 +9,13 @@ roles that may take it, and the relation the actor must have with this case:
 - `rater`: the actor raised the case (its submitter, or the user of the collecting deputy),
   or, without an account, gives the last four digits of the submitter's phone;
 - `anyone`: intake, open to every user and to anonymous citizens;
-- `system`: only the scheduler (actor None).
+- `system`: only the scheduler (actor None);
+- `co_unit`: the actor is a handler in a unit with an active co (协办) assignment of the case.
+
+A transition may be limited to some kinds of case: deputies' suggestions and motions
+(代表建议/议案) are reviewed (立案) and assigned with their statutory deadline by the
+actions of `SuggestionAction`, kept in `SUGGESTION_TRANSITIONS` beside the opinion loop's
+table, and not by the opinion loop's accept, assign or extension.
 
 A guard adds what depends on the case's data (a pending extension, a missed deadline); it
 answers None or the Chinese reason the action cannot be taken now.
@@ -66,20 +72,40 @@ class Action(StrEnum):
     CONVERT_TO_AGENDA = "convert_to_agenda"
 
 
+class SuggestionAction(StrEnum):
+    """What only deputies' suggestions and motions go through (services in renda.suggestions)."""
+
+    COSIGN = "cosign"
+    REVIEW_ACCEPT = "review_accept"
+    REVIEW_REJECT = "review_reject"
+    SUGGESTION_ASSIGN = "suggestion_assign"
+    CO_VIEW = "co_view"
+    SUGGESTION_EXTEND = "suggestion_extend"
+    PROMISE_KEEP = "promise_keep"
+    MOTION_CONVERT = "motion_convert"
+
+
 class Relation(StrEnum):
     ANYONE = "anyone"
     CONGRESS = "congress"
     LEAD_UNIT = "lead_unit"
+    CO_UNIT = "co_unit"
     RATER = "rater"
     SYSTEM = "system"
 
 
 Guard = Callable[[Case, Assignment | None], str | None]
 
+ALL_KINDS = frozenset(Case.Kind.values)
+SUGGESTION_KINDS = frozenset({Case.Kind.SUGGESTION, Case.Kind.MOTION})
+# The opinion loop's own intake, routing and extensions: a suggestion is reviewed and assigned
+# with its statutory deadline instead (SUGGESTION_TRANSITIONS).
+OPINION_KINDS = ALL_KINDS - SUGGESTION_KINDS
+
 
 @dataclass(frozen=True)
 class Transition:
-    action: Action
+    action: Action | SuggestionAction
     label: str
     from_states: tuple[str, ...]
     # None: the state does not change (escalate, extend_*, supervise, remind …).
@@ -89,6 +115,7 @@ class Transition:
     # Whether the action may run with no actor: the scheduler, or an anonymous citizen.
     without_actor: bool = False
     guard: Guard | None = None
+    kinds: frozenset[str] = ALL_KINDS
 
 
 # --- guards ---------------------------------------------------------------------------------
@@ -152,16 +179,60 @@ TRANSITIONS: dict[Action, Transition] = {
     t.action: t
     for t in (
         Transition(Action.SUBMIT, "提交", (), S.SUBMITTED, INTAKE_ROLES, Relation.ANYONE, True),
-        Transition(Action.ACCEPT, "受理", (S.SUBMITTED,), S.ACCEPTED, CLERKS, Relation.CONGRESS),
         Transition(
-            Action.REJECT, "不予受理", (S.SUBMITTED,), S.REJECTED, CLERKS, Relation.CONGRESS
+            Action.ACCEPT,
+            "受理",
+            (S.SUBMITTED,),
+            S.ACCEPTED,
+            CLERKS,
+            Relation.CONGRESS,
+            kinds=OPINION_KINDS,
         ),
         Transition(
-            Action.MERGE, "合并", (S.SUBMITTED, S.ACCEPTED), S.MERGED, CLERKS, Relation.CONGRESS
+            Action.REJECT,
+            "不予受理",
+            (S.SUBMITTED,),
+            S.REJECTED,
+            CLERKS,
+            Relation.CONGRESS,
+            kinds=OPINION_KINDS,
         ),
-        Transition(Action.ASSIGN, "交办", (S.ACCEPTED,), S.ASSIGNED, CLERKS, Relation.CONGRESS),
-        Transition(Action.ESCALATE, "上报", (S.ACCEPTED,), None, CLERKS, Relation.CONGRESS),
-        Transition(Action.SEND_DOWN, "下转", (S.ACCEPTED,), None, CLERKS, Relation.CONGRESS),
+        Transition(
+            Action.MERGE,
+            "合并",
+            (S.SUBMITTED, S.ACCEPTED),
+            S.MERGED,
+            CLERKS,
+            Relation.CONGRESS,
+            kinds=OPINION_KINDS,
+        ),
+        Transition(
+            Action.ASSIGN,
+            "交办",
+            (S.ACCEPTED,),
+            S.ASSIGNED,
+            CLERKS,
+            Relation.CONGRESS,
+            kinds=OPINION_KINDS,
+        ),
+        Transition(
+            Action.ESCALATE,
+            "上报",
+            (S.ACCEPTED,),
+            None,
+            CLERKS,
+            Relation.CONGRESS,
+            kinds=OPINION_KINDS,
+        ),
+        Transition(
+            Action.SEND_DOWN,
+            "下转",
+            (S.ACCEPTED,),
+            None,
+            CLERKS,
+            Relation.CONGRESS,
+            kinds=OPINION_KINDS,
+        ),
         Transition(Action.SIGN, "签收", (S.ASSIGNED,), S.HANDLING, HANDLERS, Relation.LEAD_UNIT),
         Transition(
             Action.RETURN,
@@ -179,6 +250,7 @@ TRANSITIONS: dict[Action, Transition] = {
             HANDLERS,
             Relation.LEAD_UNIT,
             guard=_may_request_extension,
+            kinds=OPINION_KINDS,
         ),
         Transition(
             Action.EXTEND_APPROVE,
@@ -188,6 +260,7 @@ TRANSITIONS: dict[Action, Transition] = {
             CLERKS,
             Relation.CONGRESS,
             guard=_has_pending_extension,
+            kinds=OPINION_KINDS,
         ),
         Transition(
             Action.EXTEND_REFUSE,
@@ -197,6 +270,7 @@ TRANSITIONS: dict[Action, Transition] = {
             CLERKS,
             Relation.CONGRESS,
             guard=_has_pending_extension,
+            kinds=OPINION_KINDS,
         ),
         Transition(Action.REPLY, "答复", (S.HANDLING,), S.REPLIED, HANDLERS, Relation.LEAD_UNIT),
         # One rating form, two transitions: 满意/基本满意 closes, 不满意 reopens (重办).
@@ -243,6 +317,99 @@ TRANSITIONS: dict[Action, Transition] = {
 }
 
 
+# 代表建议/议案: the steps that only they take, on the same states, events and versions. Their
+# services live in renda.suggestions; signing, the reply, the rating (满意 closes, 不满意
+# reopens), supervision and reminders are the opinion loop's own transitions above.
+SUGGESTION_TRANSITIONS: dict[SuggestionAction, Transition] = {
+    t.action: t  # type: ignore[misc]
+    for t in (
+        # The co-signer's confirmation; the service checks that the actor is one.
+        Transition(
+            SuggestionAction.COSIGN,
+            "联名确认",
+            (S.SUBMITTED,),
+            None,
+            frozenset({Role.DEPUTY}),
+            Relation.ANYONE,
+            kinds=SUGGESTION_KINDS,
+        ),
+        Transition(
+            SuggestionAction.REVIEW_ACCEPT,
+            "立案",
+            (S.SUBMITTED,),
+            S.ACCEPTED,
+            CLERKS,
+            Relation.CONGRESS,
+            kinds=frozenset({Case.Kind.SUGGESTION}),
+        ),
+        # Not accepted: the case stays at intake as an ordinary opinion (kind opinion).
+        Transition(
+            SuggestionAction.REVIEW_REJECT,
+            "不予立案",
+            (S.SUBMITTED,),
+            None,
+            CLERKS,
+            Relation.CONGRESS,
+            kinds=frozenset({Case.Kind.SUGGESTION}),
+        ),
+        Transition(
+            SuggestionAction.SUGGESTION_ASSIGN,
+            "交办",
+            (S.ACCEPTED,),
+            S.ASSIGNED,
+            CLERKS,
+            Relation.CONGRESS,
+            kinds=SUGGESTION_KINDS,
+        ),
+        Transition(
+            SuggestionAction.CO_VIEW,
+            "协办意见",
+            (S.ASSIGNED, S.HANDLING),
+            None,
+            HANDLERS,
+            Relation.CO_UNIT,
+            kinds=SUGGESTION_KINDS,
+        ),
+        # 复杂建议延期: approved by the congress up to the statutory limit.
+        Transition(
+            SuggestionAction.SUGGESTION_EXTEND,
+            "延期",
+            Case.RUNNING_STATES,
+            None,
+            CLERKS,
+            Relation.CONGRESS,
+            kinds=SUGGESTION_KINDS,
+        ),
+        # B 类答复的承诺兑现: recorded after the answer, while or after it is rated.
+        Transition(
+            SuggestionAction.PROMISE_KEEP,
+            "承诺兑现",
+            (S.REPLIED, S.CLOSED),
+            None,
+            CLERKS,
+            Relation.CONGRESS,
+            kinds=SUGGESTION_KINDS,
+        ),
+        # A motion not placed on the agenda is handled as a suggestion (议案转建议).
+        Transition(
+            SuggestionAction.MOTION_CONVERT,
+            "议案转为建议",
+            (S.SUBMITTED,),
+            None,
+            CLERKS,
+            Relation.CONGRESS,
+            kinds=frozenset({Case.Kind.MOTION}),
+        ),
+    )
+}
+
+
+def transition_for(action: Action | SuggestionAction) -> Transition:
+    if isinstance(action, SuggestionAction):
+        return SUGGESTION_TRANSITIONS[action]
+    return TRANSITIONS[action]
+
+
 def lead_assignment(case: Case) -> Assignment | None:
     """The case's active lead assignment (at most one, by constraint)."""
     return (
@@ -287,6 +454,15 @@ def _grant_is_lead_unit(grant: Grant, lead: Assignment | None) -> bool:
     return lead is not None and grant.unit is not None and grant.unit.pk == lead.unit_id
 
 
+def _is_co_unit(grants: list[Grant], case: Case) -> bool:
+    units = [g.unit.pk for g in grants if g.unit is not None]
+    return bool(units) and (
+        case.assignments.filter(
+            role=Assignment.Role.CO, state__in=Assignment.ACTIVE_STATES, unit_id__in=units
+        ).exists()
+    )
+
+
 def is_rater(actor, case: Case, *, phone_last4: str = "") -> bool:
     if actor is None or not actor.is_authenticated:
         phone = case.submitter_phone
@@ -297,7 +473,7 @@ def is_rater(actor, case: Case, *, phone_last4: str = "") -> bool:
 
 
 def refusal(
-    action: Action,
+    action: Action | SuggestionAction,
     actor,
     case: Case | None,
     *,
@@ -309,7 +485,9 @@ def refusal(
     Guards are not checked here: they are the services' ValidationErrors. `lead` is the case's
     active lead assignment, needed for the `lead_unit` relation.
     """
-    t = TRANSITIONS[action]
+    t = transition_for(action)
+    if case is not None and case.kind not in t.kinds:
+        return f"{case.get_kind_display()}不能{t.label}。"
     if case is not None and case.state not in t.from_states:
         return f"该事项当前状态为“{case.get_state_display()}”，不能{t.label}。"
     anonymous = actor is None or not actor.is_authenticated
@@ -332,6 +510,8 @@ def refusal(
         ok = any(_grant_reaches_congress(g, case.congress) for g in grants)
     elif t.relation == Relation.LEAD_UNIT:
         ok = any(_grant_is_lead_unit(g, lead) for g in grants)
+    elif t.relation == Relation.CO_UNIT:
+        ok = _is_co_unit(grants, case)
     elif t.relation == Relation.RATER:
         ok = bool(grants) and is_rater(actor, case)
     else:  # pragma: no cover - every relation is handled above
@@ -340,7 +520,7 @@ def refusal(
 
 
 def check(
-    action: Action,
+    action: Action | SuggestionAction,
     actor,
     case: Case | None,
     *,
@@ -351,4 +531,4 @@ def check(
     reason = refusal(action, actor, case, lead=lead, phone_last4=phone_last4)
     if reason is not None:
         raise CaseActionNotAllowed(reason)
-    return TRANSITIONS[action]
+    return transition_for(action)

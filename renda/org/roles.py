@@ -42,6 +42,8 @@ class Perm(StrEnum):
     ACTIVITIES_MANAGE = "activities.manage"
     # See the monthly reports (月报) and the leaders' dashboard of the scope.
     REPORTS_VIEW = "reports.view"
+    # Review (立案), assign and supervise deputies' suggestions and motions: 代表工委.
+    SUGGESTIONS_REVIEW = "suggestions.review"
     ADMIN_SITE = "admin.site"
 
 
@@ -81,6 +83,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
                     Perm.PERSONAL_DATA,
                     Perm.ACTIVITIES_MANAGE,
                     Perm.REPORTS_VIEW,
+                    Perm.SUGGESTIONS_REVIEW,
                 }
             ),
             anchor="unit",
