@@ -8,16 +8,20 @@ selectors over many cases on SQLite and on PostgreSQL.
    group's two leading key terms; the purity of a group is the share of its members on topic.
    The most frequent words of the data are printed too (the source of
    `hotterms.GENERIC_WORDS`). Skipped when the data are absent.
-2. Selectors over HOTWORDS_BENCH_CASES cases (default 1,000,000) of a generated city (1 city,
-   4 counties, 30 towns) over three years, in a child process per database (a temporary SQLite
-   file; PostgreSQL in a database of its own, HOTWORDS_BENCH_PG, created and dropped here).
-   The cases' terms are real messages' term lists (each case takes one message's terms and
-   swaps a quarter of them for words drawn by their frequency in the data), plus a burst of
-   new words in the last month so that rising terms have something to find. Minimal `Case`
-   rows, `CaseTerms` and `DailyTermCount` are written in bulk, bypassing the signal (its
-   per-case cost is the segmentation, measured by bench_textmine). Then `hot_words` and
-   `rising_terms` for the whole city and for one town, over 7, 30 and 91 days: median and p95
-   in ms and the number of SQL queries (target: one aggregate query, p95 <= 1000 ms).
+2. Selectors over HOTWORDS_BENCH_CASES cases (default 1,000,000) of a generated city (a
+   province, 1 city, 4 counties, 30 towns, as the demo city is shaped) over three years, in a
+   child process per database (a temporary SQLite file; PostgreSQL in a database of its own,
+   HOTWORDS_BENCH_PG, default renda_bench_hot, created and dropped here). The cases' terms are
+   real messages' term lists (each case takes one message's terms and swaps a quarter of them
+   for words drawn by their frequency in the data), plus a burst of new words in the last
+   month so that rising terms have something to find. The rows the selectors read are written
+   directly in bulk (COPY on PostgreSQL), bypassing the signal (its per-case cost is the
+   segmentation, measured by bench_textmine): minimal `Case` rows, `CaseTerms`, and the daily
+   counts `DailyTermCount`; then the rollup `TermRollup` is built from them by
+   `term_rollup_rebuild` (what `manage.py rebuild_term_rollup` runs), timed. Then `hot_words`
+   and `rising_terms` for a town (the busiest), a county and the city over 7, 30, 91 and 365
+   days ending today: median and p95 in ms and the number of SQL queries (target: one
+   aggregate query, p95 <= 1000 ms).
 """
 
 import csv
@@ -40,11 +44,11 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data" / "govmsg"
 CASES = int(os.environ.get("HOTWORDS_BENCH_CASES", "1000000"))
-PG_URL = os.environ.get(
-    "HOTWORDS_BENCH_PG", "postgres://postgres@127.0.0.1:5432/renda_bench_hotwords"
-)
+PG_URL = os.environ.get("HOTWORDS_BENCH_PG", "postgres://postgres@127.0.0.1:5432/renda_bench_hot")
 DAYS = 3 * 365
 REPEATS = 15
+BUDGET_S = 8.0  # per measured row, after at least 3 samples
+PERIODS = (7, 30, 91, 365)
 TARGET_MS = 1000.0
 TOWNS = 30
 # Masked districts of the message board (A市A5区, A7县): the place of a message.
@@ -200,7 +204,11 @@ def _world():
     congress = unit_create(
         code="B-RD", name="基准市人大常委会", kind=OrgUnit.Kind.CONGRESS, region=city, parent=None
     )
-    return city, towns, congress
+    return city, county_of(towns[0]), towns, congress
+
+
+def county_of(town):
+    return town.get_parent()
 
 
 # fmt: off
@@ -214,7 +222,8 @@ _CASE_COLUMNS = [
 
 
 def _generate(pool: list[list[str]], towns, congress, today: dt.date) -> float:
-    """Write CASES cases over DAYS days up to `today`, their terms and the daily counts."""
+    """Write CASES cases over DAYS days up to `today`, their terms and the daily counts
+    (not the rollup)."""
     from django.db import connection, transaction
 
     from renda.cases.models import Case, Category
@@ -268,7 +277,7 @@ def _generate(pool: list[list[str]], towns, congress, today: dt.date) -> float:
             )  # fmt: skip
             stored = json.dumps([[t, 1] for t in terms], ensure_ascii=False)
             batch_terms.append((case_id, day.isoformat(), area, category, stored, "bench"))
-            for t in terms:
+            for t in ["", *terms]:  # "": the case itself (the cases of the cell)
                 counts[(area, category, t)] += 1
         batch_counts += [(day.isoformat(), a, c, t, k) for (a, c, t), k in counts.items()]
         if len(batch_cases) >= 20000 or d == DAYS - 1:
@@ -306,7 +315,7 @@ def _time(call) -> dict:
     with CaptureQueriesContext(connection) as queries:
         result = call()
     samples = []
-    budget = time.perf_counter() + 20.0
+    budget = time.perf_counter() + BUDGET_S
     while len(samples) < REPEATS and (len(samples) < 3 or time.perf_counter() < budget):
         began = time.perf_counter()
         call()
@@ -334,28 +343,43 @@ def _inner(out_path: str, pool_path: str) -> None:
 
     from renda.hotwords import selectors
     from renda.hotwords.models import DailyTermCount
+    from renda.hotwords.services import term_rollup_rebuild
     from renda.org.roles import Role, spec_for
     from renda.org.scope import Grant, Scope
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
-    city, towns, congress = _world()
+    city, county, towns, congress = _world()
     print(f"  migrate + regions: {time.perf_counter() - started:.0f} s", flush=True)
     pool = json.loads(Path(pool_path).read_text())
     today = timezone.localdate()
     seconds = _generate(pool, towns, congress, today)
     rows = DailyTermCount.objects.count()
-    mentions = DailyTermCount.objects.aggregate(n=Sum("cases"))["n"]
+    mentions = DailyTermCount.objects.exclude(term="").aggregate(n=Sum("cases"))["n"]
     print(
         f"  generated {CASES:,} cases, {mentions:,} term mentions in {rows:,} daily rows "
         f"in {seconds:.0f} s (indexes and ANALYZE included)",
         flush=True,
     )
+    pg = connection.vendor == "postgresql"
+    began = time.perf_counter()
+    rollup_rows = term_rollup_rebuild()
+    rollup_s = time.perf_counter() - began
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE hotwords_termrollup" if pg else "ANALYZE")
+    analyze_s = time.perf_counter() - began - rollup_s
+    kinds = {f"{g}/{'all' if c == 0 else 'category'}": n for g, c, n in _rollup_kinds()}
+    print(
+        f"  rollup built from the daily counts (term_rollup_rebuild): {rollup_rows:,} rows in "
+        f"{rollup_s:.0f} s, then {'VACUUM ANALYZE' if pg else 'ANALYZE'} {analyze_s:.0f} s; "
+        + ", ".join(f"{k} {v:,}" for k, v in kinds.items()),
+        flush=True,
+    )
     scope = Scope(user_id=0, grants=(Grant(spec_for(Role.SYSTEM_ADMIN)),))
     town = towns[0]  # the busiest town
     results = []
-    for place, region in (("city", city), ("town", town)):
-        for days in (7, 30, 91):
+    for place, region in (("town", town), ("county", county), ("city", city)):
+        for days in PERIODS:
             start = today - dt.timedelta(days=days - 1)
             args = {"scope": scope, "region": region, "start": start, "end": today}
             calls = (("hot_words", selectors.hot_words), ("rising_terms", selectors.rising_terms))
@@ -364,7 +388,7 @@ def _inner(out_path: str, pool_path: str) -> None:
                 row.update(selector=name, place=place, days=days)
                 results.append(row)
                 print(
-                    f"  {name:<13} {place:<5} {days:>3} days: p50 {row['p50']:7.1f} ms, "
+                    f"  {name:<13} {place:<6} {days:>3} days: p50 {row['p50']:7.1f} ms, "
                     f"p95 {row['p95']:7.1f} ms, {row['queries']} queries, {row['found']} "
                     f"found (first: {row['first']})",
                     flush=True,
@@ -372,17 +396,39 @@ def _inner(out_path: str, pool_path: str) -> None:
     args = {"scope": scope, "region": town, "start": today - dt.timedelta(days=29), "end": today}
     issues = _time(lambda: selectors.hot_issues(**args, limit=10))
     print(
-        f"  hot_issues    town   30 days: p50 {issues['p50']:7.1f} ms, p95 {issues['p95']:7.1f} "
+        f"  hot_issues    town    30 days: p50 {issues['p50']:7.1f} ms, p95 {issues['p95']:7.1f} "
         f"ms, {issues['queries']} queries (up to {selectors.MAX_ISSUE_CASES:,} cases grouped)"
     )
-    with connection.cursor() as cursor:
-        size = None
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT pg_total_relation_size('hotwords_dailytermcount')")
-            size = cursor.fetchone()[0]
+    sizes = {}
+    if pg:
+        with connection.cursor() as cursor:
+            for table in ("hotwords_dailytermcount", "hotwords_termrollup"):
+                cursor.execute("SELECT pg_total_relation_size(%s)", [table])
+                sizes[table] = cursor.fetchone()[0]
     Path(out_path).write_text(
-        json.dumps({"rows": rows, "mentions": mentions, "results": results, "bytes": size})
+        json.dumps(
+            {
+                "rows": rows,
+                "mentions": mentions,
+                "rollup_rows": rollup_rows,
+                "rollup_s": rollup_s,
+                "generate_s": seconds,
+                "results": results,
+                "bytes": sizes,
+            }
+        )
     )
+
+
+def _rollup_kinds() -> list[tuple[str, int, int]]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT grain, CASE WHEN category = 0 THEN 0 ELSE 1 END, COUNT(*) "
+            "FROM hotwords_termrollup GROUP BY 1, 2 ORDER BY 1, 2"
+        )
+        return cursor.fetchall()
 
 
 # --- the parent ------------------------------------------------------------------------------
@@ -452,7 +498,11 @@ def main() -> None:
         if os.environ.get("HOTWORDS_BENCH_SKIP_SQLITE") != "1":
             results["SQLite"] = _run("SQLite", None, pool_path)
         pg_name = urlsplit(PG_URL).path.lstrip("/")
+        if os.environ.get("HOTWORDS_BENCH_SKIP_PG") == "1":
+            pg_name = ""
         try:
+            if not pg_name:
+                raise RuntimeError("HOTWORDS_BENCH_SKIP_PG=1")
             _pg_admin(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
             _pg_admin(f'CREATE DATABASE "{pg_name}"')
         except Exception as error:  # no server: say so and go on
@@ -466,11 +516,20 @@ def main() -> None:
         os.unlink(pool_path)
     print(f"\nSummary ({CASES:,} cases; target p95 <= {TARGET_MS:.0f} ms, one aggregate query)")
     for name, r in results.items():
-        print(f"{name}: {r['mentions']:,} term mentions in {r['rows']:,} daily rows")
+        print(
+            f"{name}: {r['mentions']:,} term mentions in {r['rows']:,} daily rows (written in "
+            f"{r['generate_s']:.0f} s); rollup {r['rollup_rows']:,} rows built in "
+            f"{r['rollup_s']:.0f} s"
+            + (
+                f"; on disk {', '.join(f'{t} {b / 2**20:,.0f} MiB' for t, b in r['bytes'].items())}"
+                if r["bytes"]
+                else ""
+            )
+        )
         for row in r["results"]:
             verdict = "ok" if row["p95"] <= TARGET_MS else "MISS"
             print(
-                f"  {row['selector']:<13} {row['place']:<5} {row['days']:>3} days "
+                f"  {row['selector']:<13} {row['place']:<6} {row['days']:>3} days "
                 f"p50 {row['p50']:7.1f} p95 {row['p95']:7.1f} ms  {row['queries']} q  {verdict}"
             )
     print(f"bench_hotwords: {time.perf_counter() - started:.0f} s in all")

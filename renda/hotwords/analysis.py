@@ -9,6 +9,7 @@ after `reset_segmenter()`, which `rebuild_case_terms` calls).
 import hashlib
 import threading
 
+from renda.hotwords.tiers import Node
 from renda.org.models import Level, Region
 from renda.textmine.hotterms import ANALYZER_VERSION, document_terms
 from renda.textmine.segment import Segmenter
@@ -44,16 +45,18 @@ def fingerprint(title: str, content: str) -> str:
     return hashlib.sha1(text.encode("utf-8"), usedforsecurity=False).hexdigest()
 
 
-def area_of(region: Region) -> int:
-    """The id of the region a case counts under: its town, or itself above town level."""
-    if region.level != Level.VILLAGE:
-        return region.pk
+def area_chain(region: Region) -> list[Node]:
+    """The region a case counts under (its town, or itself above town level, or a village
+    with no town above it), then every region above that, nearest first: one query."""
     step = Region.steplen
-    prefixes = [region.path[:end] for end in range(step, len(region.path), step)]
-    town = (
-        Region.objects.filter(path__in=prefixes, level=Level.TOWN)
-        .order_by("-depth")
-        .values_list("pk", flat=True)
-        .first()
+    prefixes = [region.path[:end] for end in range(step, len(region.path) + 1, step)]
+    found = sorted(
+        Region.objects.filter(path__in=prefixes).values_list("pk", "path", "level"),
+        key=lambda row: -len(row[1]),
     )
-    return town or region.pk
+    chain = [Node(pk, path, level) for pk, path, level in found]
+    if region.level == Level.VILLAGE:
+        town = next((n for n in chain if n.level == Level.TOWN), None)
+        if town is not None:
+            chain = [n for n in chain if town.path.startswith(n.path)]
+    return chain

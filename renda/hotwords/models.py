@@ -8,9 +8,19 @@ Two tables, both derived from `renda.cases.models.Case` and rebuilt from it by
   and the category they are counted under. Hot issues group cases by these terms; a reader
   whose scope is not a set of regions (a handling unit's assigned cases) gets hot words
   counted from these rows.
-- `DailyTermCount`: how many cases of one day, area and category mention a term. Hot words for
-  any region subtree, category and period are one `SUM(cases) … GROUP BY term` over it; a case
-  saved moves its terms' counts by one (`renda.hotwords.services.case_terms_index`).
+- `DailyTermCount`: how many cases of one day, area and category mention a term (the term ""
+  counts the cases themselves). A case saved moves its terms' counts by one
+  (`renda.hotwords.services.case_terms_index`).
+- `TermRollup`: the same counts summed over coarser cells, so that hot words for a county or
+  the city over a year read thousands of rows, not millions: by month for every region above
+  the case's area (and the area itself), by day for the city and above; by category and over
+  every category (category 0). Which region levels get which tier is `renda.hotwords.tiers`;
+  it is kept up to date in the same statements as the daily counts and rebuilt from them by
+  `manage.py rebuild_term_rollup`.
+
+Hot words for any region subtree, category and period are then one `SUM(cases) … GROUP BY
+term` over the whole months of the period in `TermRollup` and its ragged ends in the daily
+counts (`renda.hotwords.tiers.plan`).
 
 The area is the case's town (乡镇街道): a case filed against a village counts under the
 village's town, one filed against a county or the city under that region itself. A region
@@ -90,3 +100,57 @@ class DailyTermCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.term} {self.cases}"
+
+
+class TermRollup(models.Model):
+    """Term counts of a region subtree over a month (grain "m") or a day (grain "d"), for one
+    category or for every category (category 0). Derived from `DailyTermCount`; see
+    `renda.hotwords.tiers` for the cells kept."""
+
+    class Grain(models.TextChoices):
+        DAY = "d", "日"
+        MONTH = "m", "月"
+
+    # Derived rows, written in bulk by the rebuild: no database-level foreign key to check
+    # per row (the region is protected by its cases).
+    node = models.ForeignKey(
+        Region,
+        verbose_name="地区",
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    grain = models.CharField("粒度", max_length=1, choices=Grain.choices)
+    # The category's id, or 0 for every category (a plain integer so that the upsert's
+    # conflict target never holds a NULL).
+    category = models.IntegerField("分类编号（0 为全部分类）")
+    start = models.DateField("起始日")  # the day, or the first day of the month
+    term = models.CharField("词", max_length=32)
+    cases = models.IntegerField("提及件数", default=0)
+
+    class Meta:
+        verbose_name = "热词汇总"
+        verbose_name_plural = "热词汇总"
+        constraints = [
+            # The upsert of `case_terms_index` and `term_rollup_rebuild` (ON CONFLICT on
+            # these columns).
+            models.UniqueConstraint(
+                fields=["node", "grain", "category", "start", "term"], name="termrollup_cell_term"
+            ),
+            models.CheckConstraint(condition=Q(cases__gte=0), name="termrollup_cases_not_negative"),
+            models.CheckConstraint(condition=Q(grain__in=["d", "m"]), name="termrollup_grain"),
+        ]
+        indexes = [
+            # Hot words, rising terms and case totals (`renda.hotwords.tiers.plan`):
+            # WHERE node = … AND grain = … AND category = … AND start BETWEEN … GROUP BY term,
+            # SUM(cases). Every column the query reads is in the index (an index-only scan on
+            # both databases).
+            models.Index(
+                fields=["node", "grain", "category", "start", "term", "cases"],
+                name="termrollup_read",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.node_id} {self.grain}{self.start} {self.category} {self.term} {self.cases}"

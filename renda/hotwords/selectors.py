@@ -10,9 +10,11 @@ These are the selectors the consultation topic library takes its candidates from
 scope it reaches nothing); `start` and `end` are dates, both included.
 
 How a scope reaches the counts: a seat that sees everything, or a region subtree (clerks,
-station clerks, leaders), reads the daily counts of the areas in that subtree: one aggregate
-query. Any other seat (a handling unit's assigned cases, a deputy's own) reads the stored terms
-of exactly the cases `renda.cases.selectors.CASE_LOOKUPS` gives it, counted here.
+station clerks, leaders), reads the counts of its regions: one aggregate query over the whole
+months of the period in the monthly rollup and its ragged ends in the daily counts
+(`renda.hotwords.tiers`), whatever the region and the period. Any other seat (a handling
+unit's assigned cases, a deputy's own) reads the stored terms of exactly the cases
+`renda.cases.selectors.CASE_LOOKUPS` gives it, counted here.
 """
 
 import datetime as dt
@@ -21,13 +23,15 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db import connection
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from renda.cases.models import Case, Category
 from renda.cases.selectors import CASE_LOOKUPS
-from renda.hotwords.models import CaseTerms, DailyTermCount
-from renda.org.models import Region
+from renda.hotwords import tiers
+from renda.hotwords.models import CaseTerms, DailyTermCount, TermRollup
+from renda.org.models import Level, Region
 from renda.org.roles import DataScope
 from renda.org.scope import Scope
 from renda.textmine import hotterms
@@ -99,54 +103,61 @@ class HotIssue:
 
 @dataclass(frozen=True)
 class _Reach:
-    """Either region paths (None: every region) read from the daily counts, or a filter over
-    the cases (`cases` set) read from each case's stored terms."""
+    """Either regions (disjoint subtrees) read from the counts, or a filter over the cases
+    (`cases` set) read from each case's stored terms."""
 
-    paths: tuple[str, ...] | None = ()
+    nodes: tuple[tiers.Node, ...] = ()
     cases: Q | None = None
     region: Region | None = None
 
 
-def _region_grants(scope: Scope) -> tuple[str, ...] | None:
-    """The region paths a scope reaches through regions, None for everything; raises
-    LookupError when a seat reaches cases some other way (assigned, own, unit only)."""
-    paths = []
+def _region_grants(scope: Scope) -> tuple[Region, ...] | None:
+    """The regions a scope reaches through regions, None for everything; raises LookupError
+    when a seat reaches cases some other way (assigned, own, unit only)."""
+    regions = []
     for grant in scope.grants:
         if grant.spec.scope == DataScope.ALL:
             return None
         if grant.spec.scope == DataScope.UNIT_AND_BELOW and grant.region is not None:
-            paths.append(grant.region.path)
+            regions.append(grant.region)
         else:
             raise LookupError
-    return tuple(paths)
+    return tuple(regions)
 
 
-def _narrow(paths: tuple[str, ...] | None, region: Region | None) -> tuple[str, ...] | None:
+def _narrow(regions: tuple[Region, ...] | None, region: Region | None) -> list[Region]:
     if region is None:
-        return paths
-    if paths is None:
-        return (region.path,)
-    inside = [p for p in paths if region.path.startswith(p)]
-    if inside:
-        return (region.path,)
-    return tuple(p for p in paths if p.startswith(region.path))
+        if regions is None:
+            return list(Region.objects.filter(depth=1))  # every region: the roots
+        return list(regions)
+    if regions is None or any(region.path.startswith(r.path) for r in regions):
+        return [region]
+    return [r for r in regions if r.path.startswith(region.path)]
+
+
+def _disjoint(regions: list[Region]) -> tuple[tiers.Node, ...]:
+    """The regions without those inside another one, as tier nodes."""
+    paths = {r.path for r in regions}
+    return tuple(
+        tiers.Node(r.pk, r.path, r.level)
+        for r in sorted({r.pk: r for r in regions}.values(), key=lambda r: r.path)
+        if not any(r.path != p and r.path.startswith(p) for p in paths)
+    )
 
 
 def _reach(scope: Scope, region: Region | None) -> _Reach:
     try:
-        paths = _region_grants(scope)
+        regions = _region_grants(scope)
     except LookupError:
         q = scope.q(**CASE_LOOKUPS)
-        return _Reach(paths=(), cases=q, region=region)
-    return _Reach(paths=_narrow(paths, region))
+        return _Reach(cases=q, region=region)
+    return _Reach(nodes=_disjoint(_narrow(regions, region)))
 
 
-def _area_q(paths: tuple[str, ...] | None) -> Q:
-    if paths is None:
-        return Q()
-    if not paths:
+def _area_q(nodes: tuple[tiers.Node, ...]) -> Q:
+    if not nodes:
         return Q(pk__in=[])
-    areas = Region.objects.filter(reduce(or_, (Q(path__startswith=p) for p in paths)))
+    areas = Region.objects.filter(reduce(or_, (Q(path__startswith=n.path) for n in nodes)))
     return Q(area__in=areas.values("pk"))
 
 
@@ -161,20 +172,86 @@ def _case_terms(reach: _Reach, category: Category | None) -> QuerySet[CaseTerms]
     return qs
 
 
-def _daily(reach: _Reach, category: Category | None) -> QuerySet[DailyTermCount]:
-    qs = DailyTermCount.objects.filter(_area_q(reach.paths))
-    if category is not None:
-        qs = qs.filter(category=category)
-    return qs
-
-
 def _terms_in_scope(reach: _Reach, category: Category | None) -> QuerySet[CaseTerms]:
     if reach.cases is not None:
         return _case_terms(reach, category)
-    qs = CaseTerms.objects.filter(_area_q(reach.paths))
+    qs = CaseTerms.objects.filter(_area_q(reach.nodes))
     if category is not None:
         qs = qs.filter(category=category)
     return qs
+
+
+# --- the counts: one aggregate query over the tiers -----------------------------------------
+
+# Towns and villages count under their own id in the daily counts (a village only when it has
+# no town above it); a larger region is every area whose path starts with its path.
+_OWN_AREA = frozenset({Level.TOWN, Level.VILLAGE})
+
+
+def _part_sql(part: tiers.Part, columns: str) -> tuple[str, list]:
+    adapt = connection.ops.adapt_datefield_value
+    ids = [n.id for n in part.nodes]
+    marks = ", ".join(["%s"] * len(ids))
+    if part.table == "rollup":
+        sql = (
+            f'SELECT "term", {columns} FROM "{TermRollup._meta.db_table}" '
+            f'WHERE "node_id" IN ({marks}) AND "grain" = %s AND "category" = %s '
+            'AND "start" BETWEEN %s AND %s'
+        )
+        return sql, [*ids, part.grain, part.category, adapt(part.first), adapt(part.last)]
+    own = [n.id for n in part.nodes if n.level in _OWN_AREA]
+    larger = [n.path for n in part.nodes if n.level not in _OWN_AREA]
+    where, params = [], []
+    if own:
+        where.append(f'"area_id" IN ({", ".join(["%s"] * len(own))})')
+        params += own
+    if larger:
+        likes = " OR ".join(['"path" LIKE %s'] * len(larger))
+        where.append(f'"area_id" IN (SELECT "id" FROM "{Region._meta.db_table}" WHERE {likes})')
+        params += [f"{p}%" for p in larger]
+    sql = (
+        f'SELECT "term", {columns} FROM "{DailyTermCount._meta.db_table}" '
+        f'WHERE ({" OR ".join(where)}) AND "day" BETWEEN %s AND %s'
+    )
+    params += [adapt(part.first), adapt(part.last)]
+    if part.category is not None:
+        sql += ' AND "category_id" = %s'
+        params.append(part.category)
+    return sql, params
+
+
+def _union(periods: list[tuple[list[tiers.Part], str]]) -> tuple[str, list]:
+    sqls, params = [], []
+    for parts, columns in periods:
+        for part in parts:
+            sql, more = _part_sql(part, columns)
+            sqls.append(sql)
+            params += more
+    return " UNION ALL ".join(sqls), params
+
+
+def _category_id(category: Category | None) -> int | None:
+    return None if category is None else category.pk
+
+
+def _term_counts(
+    reach: _Reach, category: Category | None, start: dt.date, end: dt.date, limit: int | None
+) -> list[tuple[str, int]]:
+    """(term, cases) most first (ties by term), the term "" (the cases) included; one query."""
+    parts = tiers.plan(reach.nodes, _category_id(category), start, end)
+    if not parts:
+        return []
+    union, params = _union([(parts, '"cases" AS "a"')])
+    sql = (
+        f'SELECT "term", SUM("a") AS "n" FROM ({union}) AS "u" GROUP BY "term" '
+        'HAVING SUM("a") > 0 ORDER BY "n" DESC, "term"'
+    )
+    if limit is not None:
+        sql += " LIMIT %s"
+        params.append(limit)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(term, int(n)) for term, n in cursor.fetchall()]
 
 
 def _check_period(start: dt.date, end: dt.date) -> None:
@@ -203,15 +280,9 @@ def hot_words(
         )
         ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
         return [HotWord(term, n) for term, n in ranked]
-    rows = (
-        _daily(reach, category)
-        .filter(day__range=(start, end))
-        .values("term")
-        .annotate(n=Sum("cases"))
-        .filter(n__gt=0)
-        .order_by("-n", "term")[:limit]
-    )
-    return [HotWord(row["term"], row["n"]) for row in rows]
+    # The term "" counts the cases: it comes first whenever there is a case.
+    rows = _term_counts(reach, category, start, end, limit + 1)
+    return [HotWord(term, n) for term, n in rows if term != tiers.TOTAL][:limit]
 
 
 def _count_case_terms(rows) -> Counter[str]:
@@ -232,7 +303,16 @@ def case_total(
     """How many cases of the period the hot words were counted from."""
     _check_period(start, end)
     reach = _reach(scope, region)
-    return _terms_in_scope(reach, category).filter(day__range=(start, end)).count()
+    if reach.cases is not None:
+        return _case_terms(reach, category).filter(day__range=(start, end)).count()
+    parts = tiers.plan(reach.nodes, _category_id(category), start, end)
+    if not parts:
+        return 0
+    union, params = _union([(parts, '"cases" AS "a"')])
+    sql = f'SELECT SUM("a") FROM ({union}) AS "u" WHERE "term" = %s'
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, tiers.TOTAL])
+        return int(cursor.fetchone()[0] or 0)
 
 
 # --- rising terms ---------------------------------------------------------------------------
@@ -242,6 +322,30 @@ def previous_period(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
     """The period of the same length just before [start, end]."""
     length = (end - start).days + 1
     return start - dt.timedelta(days=length), start - dt.timedelta(days=1)
+
+
+def _two_periods(
+    reach: _Reach, category: Category | None, previous: tuple[dt.date, dt.date], end: dt.date
+) -> tuple[dict[str, int], dict[str, int]]:
+    """Term counts now (the day after `previous` to `end`) and in `previous`, for the terms
+    found in at least `MIN_RISING_COUNT` cases now, and the term "" (the cases): one query."""
+    cat = _category_id(category)
+    start = previous[1] + dt.timedelta(days=1)
+    now_parts = tiers.plan(reach.nodes, cat, start, end)
+    before_parts = tiers.plan(reach.nodes, cat, *previous)
+    if not now_parts:
+        return {}, {}
+    union, params = _union(
+        [(now_parts, '"cases" AS "a", 0 AS "b"'), (before_parts, '0 AS "a", "cases" AS "b"')]
+    )
+    sql = (
+        f'SELECT "term", SUM("a"), SUM("b") FROM ({union}) AS "u" GROUP BY "term" '
+        'HAVING SUM("a") >= %s OR "term" = %s'
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, hotterms.MIN_RISING_COUNT, tiers.TOTAL])
+        rows = cursor.fetchall()
+    return {t: int(a or 0) for t, a, _ in rows}, {t: int(b or 0) for t, _, b in rows}
 
 
 def rising_terms(
@@ -258,15 +362,15 @@ def rising_terms(
     _check_period(start, end)
     before_start, _ = previous_period(start, end)
     reach = _reach(scope, region)
-    now_q, before_q = Q(day__gte=start), Q(day__lt=start)
-    totals = (
-        _terms_in_scope(reach, category)
-        .filter(day__range=(before_start, end))
-        .aggregate(now=Count("pk", filter=now_q), before=Count("pk", filter=before_q))
-    )
-    if not totals["now"] or not totals["before"]:
-        return []
     if reach.cases is not None:
+        now_q, before_q = Q(day__gte=start), Q(day__lt=start)
+        totals = (
+            _case_terms(reach, category)
+            .filter(day__range=(before_start, end))
+            .aggregate(now=Count("pk", filter=now_q), before=Count("pk", filter=before_q))
+        )
+        if not totals["now"] or not totals["before"]:
+            return []
         rows = list(
             _case_terms(reach, category)
             .filter(day__range=(before_start, end))
@@ -275,17 +379,8 @@ def rising_terms(
         now = _count_case_terms((terms,) for day, terms in rows if day >= start)
         before = _count_case_terms((terms,) for day, terms in rows if day < start)
     else:
-        counted = (
-            _daily(reach, category)
-            .filter(day__range=(before_start, end))
-            .values("term")
-            .annotate(now=Sum("cases", filter=now_q), before=Sum("cases", filter=before_q))
-            .filter(now__gte=hotterms.MIN_RISING_COUNT)
-        )
-        now, before = {}, {}
-        for row in counted:
-            now[row["term"]] = row["now"] or 0
-            before[row["term"]] = row["before"] or 0
+        now, before = _two_periods(reach, category, (before_start, start - dt.timedelta(1)), end)
+        totals = {"now": now.pop(tiers.TOTAL, 0), "before": before.pop(tiers.TOTAL, 0)}
     rises = hotterms.rising(
         dict(now),
         dict(before),
@@ -371,14 +466,14 @@ def regions_for_scope(scope: Scope) -> list[Region]:
     """The regions a reader may pick (city, counties, towns; no villages: counts are kept by
     town), in tree order. Empty for a reader who reaches cases, not regions."""
     try:
-        paths = _region_grants(scope)
+        regions = _region_grants(scope)
     except LookupError:
         return []
     qs = Region.objects.exclude(level="village")
-    if paths is not None:
-        if not paths:
+    if regions is not None:
+        if not regions:
             return []
-        qs = qs.filter(reduce(or_, (Q(path__startswith=p) for p in paths)))
+        qs = qs.filter(reduce(or_, (Q(path__startswith=r.path) for r in regions)))
     return list(qs.order_by("path"))
 
 

@@ -129,7 +129,7 @@ def test_it_renders_in_a_fixed_number_of_queries(
 
     def count() -> int:
         # session, user, memberships (the scope), regions for the picker, hot words, case
-        # total, rising terms (totals, then counts), hot issues (stored terms, their cases,
+        # total, rising terms (counts and totals), hot issues (stored terms, their cases,
         # their towns), the installation (base template), categories (the picker), and the
         # session saved on every request (savepoint, update, release).
         with django_assert_num_queries(15):
