@@ -64,6 +64,14 @@ class FileForm(StyledForm):
         return self.sessions.get(value)
 
 
+class CosignForm(StyledForm):
+    agree = forms.ChoiceField(
+        label="是否联名",
+        choices=[("1", "确认联名"), ("0", "不同意联名")],
+        error_messages={"required": "请选择是否联名。"},
+    )
+
+
 class ReviewForm(StyledForm):
     decision = forms.ChoiceField(
         label="审查结论",

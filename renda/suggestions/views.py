@@ -6,11 +6,12 @@ what `selectors.detail` says the user may do now; the services check again.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -195,26 +196,6 @@ def suggestion_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "suggestions/detail.html", context)
 
 
-def _act(
-    request: HttpRequest, code: str, form_class, run: Callable[[Suggestion, dict], object], done
-) -> HttpResponse:
-    s = selectors.get_suggestion_for_user(request.user, code)
-    form = form_class(request.POST, **({"suggestion": s} if form_class is forms.AssignForm else {}))
-    try:
-        if not form.is_valid():
-            raise ValidationError(_form_errors(form))
-        run(s, form.cleaned_data)
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-    except CaseConflict as exc:
-        messages.error(request, str(exc))
-    except PermissionDenied as exc:
-        messages.error(request, str(exc) or "您无权执行该操作。")
-    else:
-        messages.success(request, done)
-    return redirect("suggestions:detail", code)
-
-
 def _version(request: HttpRequest) -> int:
     try:
         return int(request.POST.get("version", ""))
@@ -222,155 +203,108 @@ def _version(request: HttpRequest) -> int:
         raise ValidationError("页面信息不完整，请刷新后重试。") from None
 
 
-class _NoFields(forms.StyledForm):
-    pass
+@dataclass(frozen=True)
+class Step:
+    """One step's endpoint: its form, the service call (request, suggestion, cleaned data),
+    and what the user is told when it is done."""
+
+    form: type[forms.StyledForm]
+    run: Callable[[HttpRequest, Suggestion, dict], object]
+    done: str
 
 
-@login_required
-@require_POST
-def act_cosign(request: HttpRequest, code: str) -> HttpResponse:
-    agree = request.POST.get("agree") == "1"
-    return _act(
-        request,
-        code,
-        _NoFields,
-        lambda s, d: services.suggestion_cosign(actor=request.user, suggestion=s, agree=agree),
-        "已确认联名。" if agree else "已选择不联名。",
-    )
-
-
-@login_required
-@require_POST
-def act_review(request: HttpRequest, code: str) -> HttpResponse:
-    return _act(
-        request,
-        code,
+STEPS: dict[str, Step] = {
+    "cosign": Step(
+        forms.CosignForm,
+        lambda r, s, d: services.suggestion_cosign(
+            actor=r.user, suggestion=s, agree=d["agree"] == "1"
+        ),
+        "联名确认已保存。",
+    ),
+    "review": Step(
         forms.ReviewForm,
-        lambda s, d: services.suggestion_review(
-            actor=request.user,
+        lambda r, s, d: services.suggestion_review(
+            actor=r.user,
             suggestion=s,
-            version=_version(request),
+            version=_version(r),
             accept=d["decision"] == "accept",
             reason=d["reason"],
         ),
         "审查结论已保存。",
-    )
-
-
-@login_required
-@require_POST
-def act_assign(request: HttpRequest, code: str) -> HttpResponse:
-    return _act(
-        request,
-        code,
+    ),
+    "assign": Step(
         forms.AssignForm,
-        lambda s, d: services.suggestion_assign(
-            actor=request.user,
+        lambda r, s, d: services.suggestion_assign(
+            actor=r.user,
             suggestion=s,
-            version=_version(request),
+            version=_version(r),
             lead_unit=d["lead_unit"],
             co_units=list(d["co_units"]),
             note=d["note"],
         ),
         "已交办。",
-    )
-
-
-@login_required
-@require_POST
-def act_extend(request: HttpRequest, code: str) -> HttpResponse:
-    return _act(
-        request,
-        code,
+    ),
+    "extend": Step(
         forms.ExtendForm,
-        lambda s, d: services.suggestion_extend(
-            actor=request.user,
-            suggestion=s,
-            version=_version(request),
-            until=d["until"],
-            reason=d["reason"],
+        lambda r, s, d: services.suggestion_extend(
+            actor=r.user, suggestion=s, version=_version(r), until=d["until"], reason=d["reason"]
         ),
         "已延期。",
-    )
-
-
-@login_required
-@require_POST
-def act_co_view(request: HttpRequest, code: str) -> HttpResponse:
-    return _act(
-        request,
-        code,
+    ),
+    "co-view": Step(
         forms.CoViewForm,
-        lambda s, d: services.suggestion_co_view(
-            actor=request.user, suggestion=s, content=d["content"]
+        lambda r, s, d: services.suggestion_co_view(
+            actor=r.user, suggestion=s, content=d["content"]
         ),
         "协办意见已送主办单位。",
-    )
-
-
-@login_required
-@require_POST
-def act_sign(request: HttpRequest, code: str) -> HttpResponse:
-    return _act(
-        request,
-        code,
-        _NoFields,
-        lambda s, d: case_sign(case=s.case, actor=request.user, version=_version(request)),
+    ),
+    "sign": Step(
+        forms.StyledForm,
+        lambda r, s, d: case_sign(case=s.case, actor=r.user, version=_version(r)),
         "已签收。",
-    )
-
-
-@login_required
-@require_POST
-def act_answer(request: HttpRequest, code: str) -> HttpResponse:
-    return _act(
-        request,
-        code,
+    ),
+    "answer": Step(
         forms.AnswerForm,
-        lambda s, d: services.suggestion_answer(
-            actor=request.user,
-            suggestion=s,
-            version=_version(request),
-            answer_class=d["answer_class"],
-            reply=d["reply"],
-            promise=d["promise"],
-            promise_due=d["promise_due"],
+        lambda r, s, d: services.suggestion_answer(
+            actor=r.user, suggestion=s, version=_version(r), **d
         ),
         "已答复代表。",
-    )
-
-
-@login_required
-@require_POST
-def act_rate(request: HttpRequest, code: str) -> HttpResponse:
-    return _act(
-        request,
-        code,
+    ),
+    "rate": Step(
         forms.RateForm,
-        lambda s, d: services.suggestion_rate(
-            actor=request.user,
-            suggestion=s,
-            version=_version(request),
-            answer=d["answer"],
-            contact=d["contact"],
-            contact_before=d["contact_before"],
-            contact_during=d["contact_during"],
-            contact_after=d["contact_after"],
-            note=d["note"],
+        lambda r, s, d: services.suggestion_rate(
+            actor=r.user, suggestion=s, version=_version(r), **d
         ),
         "评价已提交，感谢您的反馈。",
-    )
+    ),
+    "convert": Step(
+        forms.ReasonForm,
+        lambda r, s, d: services.motion_convert(
+            actor=r.user, suggestion=s, version=_version(r), reason=d["reason"]
+        ),
+        "议案已转为建议。",
+    ),
+}
 
 
 @login_required
 @require_POST
-def act_convert(request: HttpRequest, code: str) -> HttpResponse:
-    return _act(
-        request,
-        code,
-        forms.ReasonForm,
-        lambda s, d: services.motion_convert(
-            actor=request.user, suggestion=s, version=_version(request), reason=d["reason"]
-        ),
-        "议案已转为建议。",
-    )
+def suggestion_act(request: HttpRequest, code: str, step: str) -> HttpResponse:
+    """One step on the suggestion: its form, its service, a message, back to the page."""
+    if step not in STEPS:
+        raise Http404("没有该操作。")
+    s = selectors.get_suggestion_for_user(request.user, code)
+    spec = STEPS[step]
+    extra = {"suggestion": s} if spec.form is forms.AssignForm else {}
+    form = spec.form(request.POST, **extra)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_form_errors(form))
+        spec.run(request, s, form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    except (CaseConflict, PermissionDenied) as exc:
+        messages.error(request, str(exc) or "您无权执行该操作。")
+    else:
+        messages.success(request, spec.done)
+    return redirect("suggestions:detail", code)

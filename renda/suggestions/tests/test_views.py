@@ -217,3 +217,9 @@ def test_a_handler_cannot_act_for_the_clerk(personas, login, c):
     assert response.status_code == 404
     s.refresh_from_db()
     assert s.review == "pending"
+
+
+def test_an_unknown_step_is_not_found(personas, login, c):
+    s = file(personas, c, cosigners=[])
+    response = login(personas.county_clerk).post(f"/suggestions/{s.case.code}/delete/")
+    assert response.status_code == 404
