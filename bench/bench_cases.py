@@ -17,8 +17,17 @@ RENDA_VAR_DIR; PostgreSQL in a database of its own that is created and dropped h
 
 PostgreSQL: RENDA_BENCH_PG (default postgres://postgres@127.0.0.1:5432/renda_bench); when no
 server answers, that half is skipped and says so.
+
+RENDA_BENCH_KEEP=DIR keeps the generated data for the next run instead of throwing it away:
+the SQLite database under DIR/sqlite, the PostgreSQL database left in place, and each one's
+generation figures in DIR/<name>.json. A run that finds them measures on them (after the
+intake rows of earlier runs) and prints the generation time that was measured when they were
+made. Without it every run generates afresh. RENDA_BENCH_DATABASES=sqlite (or postgresql)
+runs one half only.
 """
 
+import contextlib
+import dataclasses
 import http.client
 import json
 import os
@@ -44,6 +53,9 @@ REQUESTS = int(os.environ.get("RENDA_BENCH_REQUESTS", "1000"))
 CONCURRENCY = 8
 TARGET_RATIO = 0.5
 FLOOR_TABLE = "bench_floor"  # bench/floor.py inserts into it
+KEEP = os.environ.get("RENDA_BENCH_KEEP", "")
+# Which halves to run: "sqlite,postgresql" (the default) or either one.
+DATABASES = os.environ.get("RENDA_BENCH_DATABASES", "sqlite,postgresql").split(",")
 
 
 # --- inside the child: set up, generate, measure the pages ------------------------------------
@@ -205,18 +217,34 @@ def _measure_pages(api_key: str) -> list[dict]:
     return results
 
 
-def _inner(out_path: str) -> None:
+def _generate(kept: Path | None):
+    """Seed the city and generate the cases, or take those a kept run made."""
+    from bench import cases_data
+    from bench.demo_city import city_prepare
+
+    if kept is not None and kept.exists():
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)  # the code may have moved on since
+        call_command("collectstatic", interactive=False, verbosity=0)
+        stats = cases_data.Stats(**json.loads(kept.read_text()))
+        print(f"  kept data from {kept}: generated earlier in {stats.seconds:.0f} s", flush=True)
+        return stats
+    city_prepare()
+    stats = cases_data.generate(CASES, progress=_progress)
+    if kept is not None:
+        kept.write_text(json.dumps(dataclasses.asdict(stats)))
+    return stats
+
+
+def _inner(out_path: str, kept: str) -> None:
     import django
 
     django.setup()
     from django.db import connection
 
-    from bench import cases_data
-    from bench.demo_city import city_prepare
-
     vendor = connection.vendor
-    city_prepare()
-    stats = cases_data.generate(CASES, progress=_progress)
+    stats = _generate(Path(kept) if kept else None)
     states = ", ".join(f"{k} {v / stats.cases:.1%}" for k, v in sorted(stats.states.items()))
     print(
         f"  generated {stats.cases:,} cases, {stats.events:,} events, "
@@ -425,11 +453,21 @@ def _throughput(env: dict[str, str], info: dict) -> dict:
 
 def _run_database(name: str, database_url: str | None) -> dict | None:
     print(f"-- {name} ({CASES:,} cases) --", flush=True)
-    with tempfile.TemporaryDirectory(prefix="renda-bench-cases-") as var_dir:
+    with contextlib.ExitStack() as stack:
+        if KEEP:
+            var_dir = str(Path(KEEP) / "sqlite")
+            Path(var_dir).mkdir(parents=True, exist_ok=True)
+            kept = str(Path(KEEP) / f"{name}.json")
+        else:
+            var_dir = stack.enter_context(tempfile.TemporaryDirectory(prefix="renda-bench-"))
+            kept = ""
         env = _env(var_dir, database_url)
         out = Path(var_dir) / "result.json"
         subprocess.run(
-            [sys.executable, __file__, "--inner", str(out)], cwd=ROOT, env=env, check=True
+            [sys.executable, __file__, "--inner", str(out), kept],
+            cwd=ROOT,
+            env=env,
+            check=True,
         )
         info = json.loads(out.read_text())
         began = time.perf_counter()
@@ -479,10 +517,17 @@ def _summary(results: dict[str, dict | None]) -> None:
 def main() -> None:
     started = time.perf_counter()
     print(f"load average at start: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
-    results: dict[str, dict | None] = {"SQLite": _run_database("SQLite", None)}
+    results: dict[str, dict | None] = {}
+    if "sqlite" in DATABASES:
+        results["SQLite"] = _run_database("SQLite", None)
+    if "postgresql" not in DATABASES:
+        _summary(results)
+        return
+    reuse = bool(KEEP) and (Path(KEEP) / "PostgreSQL.json").exists()
     try:
-        _pg_admin(f'DROP DATABASE IF EXISTS "{_pg_name()}" WITH (FORCE)')
-        _pg_admin(f'CREATE DATABASE "{_pg_name()}"')
+        if not reuse:
+            _pg_admin(f'DROP DATABASE IF EXISTS "{_pg_name()}" WITH (FORCE)')
+            _pg_admin(f'CREATE DATABASE "{_pg_name()}"')
     except Exception as error:  # no server: say so and go on
         print(f"-- PostgreSQL skipped: {error}")
         results["PostgreSQL"] = None
@@ -490,7 +535,8 @@ def main() -> None:
         try:
             results["PostgreSQL"] = _run_database("PostgreSQL", PG_URL)
         finally:
-            _pg_admin(f'DROP DATABASE IF EXISTS "{_pg_name()}" WITH (FORCE)')
+            if not KEEP:
+                _pg_admin(f'DROP DATABASE IF EXISTS "{_pg_name()}" WITH (FORCE)')
     _summary(results)
     print(
         f"bench_cases: {time.perf_counter() - started:.0f} s in all; load average at end: "
@@ -501,6 +547,7 @@ def main() -> None:
 if __name__ == "__main__":
     if "--inner" in sys.argv:
         sys.path.insert(0, str(ROOT))
-        _inner(sys.argv[sys.argv.index("--inner") + 1])
+        at = sys.argv.index("--inner")
+        _inner(sys.argv[at + 1], sys.argv[at + 2] if len(sys.argv) > at + 2 else "")
     else:
         main()

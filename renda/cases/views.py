@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -135,14 +136,6 @@ def _bulk_assign(request: HttpRequest, form: forms.BulkAssignForm) -> None:
         messages.success(request, f"已交办 {done} 件，承办单位：{data['lead_unit'].name}。")
 
 
-def _choices_read_once(form, *names: str) -> None:
-    """Read the choices of these model-choice fields into lists: `cases/_select.html` loops
-    over them, and a template loop over the lazy iterator asks for a COUNT first."""
-    for name in names:
-        field = form.fields[name]
-        field.choices = list(iter(field.choices))  # iter(): list() would ask len() first
-
-
 def _render_inbox(request: HttpRequest, bulk_form: forms.BulkAssignForm | None) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
@@ -169,7 +162,10 @@ def _render_inbox(request: HttpRequest, bulk_form: forms.BulkAssignForm | None) 
         page = inbox.uncounted_page(rows, request.GET.get("page"), PAGE_SIZE)
         capped = page.capped
     clerk = inbox.is_clerk(user)
+    # A case's page is "<code>/" under the list (cases/urls.py): one reverse, not two a row.
+    list_url = reverse("cases:inbox")
     for case in page.object_list:
+        case.detail_url = f"{list_url}{case.code}/"
         case.is_overdue = (
             case.state in Case.RUNNING_STATES
             and case.deadline is not None
@@ -183,9 +179,6 @@ def _render_inbox(request: HttpRequest, bulk_form: forms.BulkAssignForm | None) 
         )
     if bulk_form is None and any(c.can_bulk_assign for c in page.object_list):
         bulk_form = forms.BulkAssignForm(user=user, auto_id="bulk-%s")
-    _choices_read_once(filters, "category", "region")
-    if bulk_form is not None:
-        _choices_read_once(bulk_form, "lead_unit")
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("tab", None)

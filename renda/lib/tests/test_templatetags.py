@@ -1,7 +1,7 @@
 from django import forms
 
 from renda.lib.masking import mask_id_number, mask_name, mask_phone
-from renda.lib.templatetags.renda import bootstrap, phone
+from renda.lib.templatetags.renda import bootstrap, fast_select, phone
 
 
 class SampleForm(forms.Form):
@@ -37,3 +37,26 @@ def test_it_masks_numbers_typed_into_free_text():
     text = "电话13812345678，身份证33010219900101123X，门牌123号"
     assert mask_free_text(text) == "电话138****5678，身份证3301**********123X，门牌123号"
     assert mask_free_text("") == ""
+
+
+class PickForm(forms.Form):
+    town = forms.ChoiceField(
+        label="镇街", choices=[("", "全部"), ("1", "东湖街道"), ("2", "<b>梅庄</b>镇")]
+    )
+    note = forms.ChoiceField(label="备注", choices=[("", "—"), ("x", "甲")], required=False)
+
+
+def test_a_fast_select_marks_the_chosen_option_and_escapes_labels():
+    html = fast_select(PickForm(data={"town": "2"})["town"])
+    assert html.startswith('<select name="town" class="form-select" aria-label="镇街" id="id_town"')
+    assert " required>" in html
+    assert '<option value="2" selected>&lt;b&gt;梅庄&lt;/b&gt;镇</option>' in html
+    assert '<option value="1">东湖街道</option>' in html
+
+
+def test_a_fast_select_shows_an_invalid_choice():
+    html = fast_select(PickForm(data={"town": "9"})["town"])
+    assert 'class="form-select is-invalid"' in html
+    assert 'aria-invalid="true"' in html
+    assert "selected" not in html
+    assert " required" not in fast_select(PickForm()["note"])
