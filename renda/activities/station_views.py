@@ -26,6 +26,11 @@ def _require_manage(user) -> None:
         raise PermissionDenied("您没有管理履职活动的权限。")
 
 
+def _can_read_lists(user) -> bool:
+    scope = scope_for(user)
+    return scope.can(Perm.ACTIVITIES_MANAGE) or scope.can(Perm.DEPUTIES_VIEW)
+
+
 # --- campaigns ------------------------------------------------------------------------------
 
 
@@ -68,6 +73,8 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "problems": links.filter(nature=ActivityCase.Nature.PROBLEM).count(),
                 "suggestions": links.filter(nature=ActivityCase.Nature.SUGGESTION).count(),
             },
+            # The four lists are for clerks and leaders; a deputy would only meet a 403.
+            "can_read_lists": _can_read_lists(request.user),
         },
     )
 

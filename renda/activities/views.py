@@ -193,6 +193,8 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
             "query": query,
             "errors": errors,
             "statuses": Attendance.Status.choices,
+            # A deputy keeps the sheet of their own record: there is nobody else to add.
+            "can_add": selectors.can_manage(request.user),
         },
         status=400 if errors else 200,
     )

@@ -12,6 +12,7 @@ step the issue names goes through a page. Skipped when RENDA_SKIP_BROWSER=1 or
 /usr/bin/chromium is missing. Screenshots land in $RENDA_SHOTS_DIR (default /tmp/shots/).
 """
 
+import datetime as dt
 import importlib
 import io
 import re
@@ -23,9 +24,17 @@ from django.utils import timezone
 from docx import Document
 from openpyxl import load_workbook
 
-from renda.activities.models import Activity, ActivityCase, Attendance
+from renda.activities.models import (
+    Activity,
+    ActivityCase,
+    ActivityKind,
+    Attendance,
+    DutyDay,
+    DutyDayDeputy,
+)
+from renda.activities.services import activity_create, activity_raise_case
 from renda.activities.tests.helpers import campaign as make_campaign
-from renda.cases.models import Case
+from renda.cases.models import Case, Category
 from renda.deputies.models import Deputy, Seat, StationMembership
 from renda.duty.models import PointEntry
 from renda.testing import build_personas
@@ -40,6 +49,8 @@ if not BROWSER_SKIP_REASON:
     from playwright.sync_api import expect
 
 PHONE = {"width": 375, "height": 812}
+# The machine running the suite is shared: wait longer than the default 10 s for a page.
+WAIT_MS = 30_000
 RECEPTION = "东湖街道联络站11月接待日"
 VISIT = "走访湖滨社区小微企业"
 PROBLEM = "湖滨路口早高峰拥堵"
@@ -92,7 +103,7 @@ def test_reception_day_visit_case_lists_points_and_sheet(new_page, city, shot):
     today = timezone.localdate()
 
     # 1. The station clerk plans today's reception day at the station …
-    desk = new_page()
+    desk = new_page(timeout_ms=WAIT_MS)
     log_in(desk, "station_clerk")
     desk.goto("/activities/")
     desk.get_by_test_id("new-activity").click()
@@ -128,7 +139,7 @@ def test_reception_day_visit_case_lists_points_and_sheet(new_page, city, shot):
     shot(desk, "duty-loop-reception-desktop")
 
     # 2. The deputy, on a phone, records a visit to voters within 六访六促 …
-    phone = new_page(phone=True, viewport=PHONE)
+    phone = new_page(phone=True, viewport=PHONE, timeout_ms=WAIT_MS)
     log_in(phone, "deputy")
     phone.goto("/me/")
     phone.get_by_test_id("record-activity").click()
@@ -182,11 +193,11 @@ def test_reception_day_visit_case_lists_points_and_sheet(new_page, city, shot):
 
     # 3. The four lists: the campaign's show the visit and the problem, the station's both
     # activities.
-    desk.goto("/activities/lists/")
+    desk.goto("/activities/campaigns/")
+    desk.get_by_role("link", name=re.compile(campaign.name)).click()
+    desk.get_by_test_id("campaign-lists").click()
     filters = desk.get_by_test_id("filters")
-    filters.get_by_label("主题活动").select_option(label=campaign.name)
-    with desk.expect_navigation():
-        filters.get_by_role("button", name="查询").click()
+    expect(filters.get_by_label("主题活动")).to_have_value(str(campaign.pk))
     expect(desk.get_by_test_id("work-list")).to_contain_text(VISIT)
     expect(desk.get_by_test_id("work-list")).not_to_contain_text(RECEPTION)
     desk.get_by_test_id("tab-problems").click()
@@ -264,6 +275,66 @@ def test_reception_day_visit_case_lists_points_and_sheet(new_page, city, shot):
     assert table_row(table, "收集民情意见")[1:3] == ["收集民情意见", "1"]
     assert table[-1][0] == "合计"
     assert Decimal(table[-1][3].lstrip("+")) == 4
+
+
+def test_a_deputys_pages_fit_a_phone(new_page, city, shot):
+    """Every page a deputy opens around their records, on a 375 px phone: nothing wider than
+    the screen, no server error, and what they recorded on it."""
+    personas, campaign = city
+    station = personas.stations["town"]
+    zhang = personas.deputies["deputy"]
+    today = timezone.localdate()
+    visit = activity_create(
+        actor=zhang.user,
+        kind=ActivityKind.objects.get(code="visit_voters"),
+        date=today,
+        title=VISIT,
+        station=station,
+        campaign=campaign,
+        direction=campaign.directions.first(),
+        summary="走访湖滨社区5家小微企业，听取用工和交通方面的意见。" * 3,
+    )
+    link = activity_raise_case(
+        actor=zhang.user,
+        activity=visit,
+        nature=ActivityCase.Nature.SUGGESTION,
+        title="建议在湖滨路口增设左转信号灯以缓解早高峰拥堵",
+        content="湖滨路与东湖大道路口早高峰车辆排队过长。",
+        category=Category.objects.filter(is_active=True).first(),
+    )
+    coming = DutyDay.objects.create(
+        station=station, date=today + dt.timedelta(days=7), title="每月接待日"
+    )
+    DutyDayDeputy.objects.create(duty_day=coming, deputy=zhang)
+
+    phone = new_page(phone=True, viewport=PHONE, timeout_ms=WAIT_MS)
+    log_in(phone, "deputy")
+    pages = [
+        ("/activities/", "my-activity-list", VISIT),
+        (f"/activities/{visit.pk}/", "activity-detail", link.case.code),
+        (f"/activities/{visit.pk}/attendance/", "activity-attendance", "张代表"),
+        (f"/activities/{visit.pk}/edit/", "activity-edit", "补充照片"),
+        (f"/activities/{visit.pk}/raise/", "activity-raise", "建议"),
+        ("/activities/campaigns/", "campaigns", campaign.name),
+        (f"/activities/campaigns/{campaign.pk}/", "campaign-detail", VISIT),
+        (f"/activities/calendar/{station.pk}/?month={coming.date:%Y-%m}", "calendar", "张代表"),
+        ("/me/activities/", "me-activities", VISIT),
+        ("/me/cases/", "me-cases", link.case.code),
+        ("/me/duty-days/", "me-duty-days", station.name),
+    ]
+    for url, name, text in pages:
+        response = phone.goto(url)
+        assert response.status == 200, f"{url}: {response.status}"
+        expect(phone.locator("main, body").first).to_contain_text(text)
+        _fits(phone)
+        shot(phone, f"duty-loop-{name}-phone")
+        if name == "campaign-detail":
+            # The four lists are for clerks: no button that would end in a 403.
+            expect(phone.get_by_test_id("campaign-lists")).to_have_count(0)
+        if name == "activity-attendance":
+            # The deputy's own record: nobody else to look up and add.
+            expect(phone.get_by_role("search")).to_have_count(0)
+            expect(phone.get_by_text("添加代表")).to_have_count(0)
 
 
 def table_row(table: list[list[str]], rule: str) -> list[str]:
