@@ -13,13 +13,11 @@ step the issue names goes through a page. Skipped when RENDA_SKIP_BROWSER=1 or
 """
 
 import datetime as dt
-import importlib
 import io
 import re
 from decimal import Decimal
 
 import pytest
-from django.apps import apps
 from django.utils import timezone
 from docx import Document
 from openpyxl import load_workbook
@@ -58,14 +56,8 @@ PROBLEM = "湖滨路口早高峰拥堵"
 
 @pytest.fixture
 def city(committed_db, _async_unsafe_allowed):
-    """The personas, the seeded activity kinds and default point rules (a transactional test
-    starts from a flushed database), a second deputy at the station and the city's 六访六促."""
-    for module in (
-        "renda.activities.migrations.0002_seed_kinds",
-        "renda.duty.migrations.0002_default_rules",
-        "renda.duty.migrations.0004_default_activity_rules",
-    ):
-        importlib.import_module(module).seed(apps, None)
+    """The personas (committed_db has put back the seeded activity kinds and default point
+    rules), a second deputy at the town station and the county's 六访六促."""
     personas = build_personas()
     zhang = personas.deputies["deputy"]
     li = Deputy.objects.create(
@@ -217,7 +209,6 @@ def test_reception_day_visit_case_lists_points_and_sheet(new_page, city, shot):
     assert any(VISIT in text for text in cells.values())
 
     desk.goto("/activities/lists/")
-    filters.get_by_label("主题活动").select_option(label="全部主题活动")
     filters.get_by_label("联络站").select_option(label=station.name)
     with desk.expect_navigation():
         filters.get_by_role("button", name="查询").click()
@@ -246,7 +237,7 @@ def test_reception_day_visit_case_lists_points_and_sheet(new_page, city, shot):
     _fits(phone)
     shot(phone, "duty-loop-me-points-phone")
 
-    # The station's ranking, and from it the deputy's ledger.
+    # The station's ranking: the deputy's total, and nothing for the one on leave.
     desk.goto("/duty/?by=station")
     ranking = desk.get_by_test_id("ranking-table")
     zhang_row = ranking.get_by_role("row").filter(has_text="张代表")
@@ -275,6 +266,13 @@ def test_reception_day_visit_case_lists_points_and_sheet(new_page, city, shot):
     assert table_row(table, "收集民情意见")[1:3] == ["收集民情意见", "1"]
     assert table[-1][0] == "合计"
     assert Decimal(table[-1][3].lstrip("+")) == 4
+
+    # From the ranking to the deputy's ledger: each entry with its reason and its record.
+    zhang_row.get_by_role("link", name="张代表").click()
+    ledger = desk.get_by_test_id("point-entries")
+    for reason in reasons:
+        expect(ledger).to_contain_text(reason)
+    expect(ledger).to_contain_text(f"{case.code} {PROBLEM}")
 
 
 def test_a_deputys_pages_fit_a_phone(new_page, city, shot):
