@@ -12,6 +12,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -67,23 +70,119 @@ def four_lists(request: HttpRequest) -> HttpResponse:
         "suggestions": lists.suggestions.count(),
         "results": lists.results.count(),
     }
+    for name in SELECTS:
+        form[name].select_html = _select_html(form[name])
+    # Row links are built from these prefixes: one reverse() per page, not per row.
+    activity_prefix = reverse("activities:list")
+    case_prefix = reverse("cases:inbox")
     return render(
         request,
         "activities/four_lists.html",
         {
             "form": form,
             "counts": counts,
-            "activities": lists.activities[:PAGE_ROWS],
-            "problems": lists.problems[:PAGE_ROWS],
-            "suggestions": lists.suggestions[:PAGE_ROWS],
-            "results": lists.results[:PAGE_ROWS],
+            "activities_html": _activity_rows(lists.activities[:PAGE_ROWS], activity_prefix),
+            "problems_html": _case_table_rows(
+                lists.problems[:PAGE_ROWS], case_prefix, activity_prefix
+            ),
+            "suggestions_html": _case_table_rows(
+                lists.suggestions[:PAGE_ROWS], case_prefix, activity_prefix
+            ),
+            "results_html": _case_table_rows(
+                lists.results[:PAGE_ROWS], case_prefix, activity_prefix, with_result=True
+            ),
             "page_rows": PAGE_ROWS,
-            # Row links are built from these prefixes: one reverse() per page, not per row.
-            "activity_prefix": reverse("activities:list"),
-            "case_prefix": reverse("cases:inbox"),
             "query": request.GET.urlencode(),
         },
     )
+
+
+# The page is four tables of up to fifty rows and three selects of a hundred options or more:
+# a template costs several times the queries behind them, so rows and options are built in
+# one pass with format_html (which escapes every value).
+SELECTS = ("campaign", "station", "region")
+PLANNED = mark_safe(' <span class="badge text-bg-primary">计划中</span>')
+
+
+def _select_html(bound) -> str:
+    field = bound.field
+    chosen = str(bound.value() or "")
+    css = "form-select is-invalid" if bound.errors else "form-select"
+    options = format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (pk, mark_safe(" selected") if str(pk) == chosen else "", name)
+            for pk, name in field.queryset.values_list("pk", "name")
+        ),
+    )
+    return format_html(
+        '<select name="{}" class="{}" id="{}"><option value="">{}</option>{}</select>',
+        bound.html_name,
+        css,
+        bound.id_for_label,
+        field.empty_label,
+        options,
+    )
+
+
+def _activity_rows(activities, activity_prefix: str) -> str:
+    return format_html_join(
+        "",
+        '<tr><td class="text-nowrap">{}</td><td><a href="{}{}/">{}</a>{}</td>'
+        '<td class="text-nowrap">{}</td><td>{}</td><td>{}</td><td class="text-end">{}</td></tr>',
+        (
+            (
+                f"{a.date:%Y-%m-%d}",
+                activity_prefix,
+                a.pk,
+                a.title,
+                PLANNED if a.status == "planned" else "",
+                a.kind.name,
+                a.station.name if a.station_id else a.region.name,
+                a.campaign.name if a.campaign_id else "",
+                a.attended,
+            )
+            for a in activities
+        ),
+    )
+
+
+def _case_table_rows(links, case_prefix: str, activity_prefix: str, *, with_result=False) -> str:
+    rows = []
+    for link in links:
+        case = link.case
+        result = (
+            format_html(
+                '<td><span class="badge text-bg-success">{}</span> '
+                '<span class="text-break">{}</span></td>',
+                case.get_result_class_display(),
+                Truncator(case.reply).chars(80),
+            )
+            if with_result
+            else ""
+        )
+        rows.append(
+            format_html(
+                '<tr><td class="text-nowrap"><a href="{}{}/">{}</a></td><td>{}</td>'
+                '<td class="text-nowrap">{}</td><td class="text-nowrap">{}</td>'
+                '<td><a href="{}{}/">{}</a> <span class="text-secondary text-nowrap">{}</span>'
+                '</td><td class="text-nowrap">{}</td>{}</tr>',
+                case_prefix,
+                case.code,
+                case.code,
+                case.title,
+                case.category.name,
+                link.raised_by.name if link.raised_by_id else "—",
+                activity_prefix,
+                link.activity_id,
+                link.activity.title,
+                f"{link.activity.date:%Y-%m-%d}",
+                case.get_state_display(),
+                result,
+            )
+        )
+    return mark_safe("".join(rows))  # each row escaped by format_html
 
 
 def _width(text: str) -> int:

@@ -98,14 +98,12 @@ def period_sums(deputy_ids, period: Period) -> dict[int, tuple[Decimal, int]]:
         after_last = period.end.replace(day=1)  # the last month is partial
     sums: dict[int, list] = defaultdict(lambda: [Decimal(0), 0])
     edges: list[tuple[dt.date, dt.date]] = []
+    tallies = PointTally.objects.filter(
+        month__gte=first, month__lt=after_last, deputy_id__in=deputy_ids
+    )
+    entries = active_entries().filter(deputy_id__in=deputy_ids)
     if first < after_last:
-        for row in (
-            PointTally.objects.filter(
-                month__gte=first, month__lt=after_last, deputy_id__in=deputy_ids
-            )
-            .values("deputy_id")
-            .annotate(total=Sum("points"), n=Sum("entries"))
-        ):
+        for row in tallies.values("deputy_id").annotate(total=Sum("points"), n=Sum("entries")):
             sums[row["deputy_id"]][0] += row["total"]
             sums[row["deputy_id"]][1] += row["n"]
         if period.start < first:
@@ -116,8 +114,7 @@ def period_sums(deputy_ids, period: Period) -> dict[int, tuple[Decimal, int]]:
         edges.append((period.start, period.end))
     for start, end in edges:
         for row in (
-            active_entries()
-            .filter(date__range=(start, end), deputy_id__in=deputy_ids)
+            entries.filter(date__range=(start, end))
             .values("deputy_id")
             .annotate(total=Sum("points"), n=Count("pk"))
         ):
