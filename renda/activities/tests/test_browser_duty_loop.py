@@ -15,6 +15,7 @@ step the issue names goes through a page. Skipped when RENDA_SKIP_BROWSER=1 or
 import datetime as dt
 import io
 import re
+import time
 from decimal import Decimal
 
 import pytest
@@ -134,6 +135,7 @@ def test_reception_day_visit_case_lists_points_and_sheet(new_page, city, shot):
     phone = new_page(phone=True, viewport=PHONE, timeout_ms=WAIT_MS)
     log_in(phone, "deputy")
     phone.goto("/me/")
+    started = time.monotonic()
     phone.get_by_test_id("record-activity").click()
     phone.get_by_text("走访选民", exact=True).click()
     expect(phone.get_by_label("活动日期")).to_have_value(today.isoformat())
@@ -150,6 +152,8 @@ def test_reception_day_visit_case_lists_points_and_sheet(new_page, city, shot):
     with phone.expect_navigation():
         phone.get_by_test_id("save-activity").click()
     expect(phone.get_by_test_id("activity-status")).to_have_text("已开展")
+    elapsed = time.monotonic() - started
+    assert elapsed < 60, f"recording the visit took {elapsed:.1f}s"
     expect(phone.get_by_test_id("attendance-list")).to_contain_text("张代表")
     _fits(phone)
     shot(phone, "duty-loop-visit-detail-phone")
