@@ -16,8 +16,9 @@ selectors over many cases on SQLite and on PostgreSQL.
    for words drawn by their frequency in the data), plus a burst of new words in the last
    month so that rising terms have something to find. The rows the selectors read are written
    directly in bulk (COPY on PostgreSQL), bypassing the signal (its per-case cost is the
-   segmentation, measured by bench_textmine): minimal `Case` rows, `CaseTerms`, and the daily
-   counts `DailyTermCount`; then the rollup `TermRollup` is built from them by
+   segmentation, measured by bench_textmine): the daily counts `DailyTermCount` of every
+   case, and minimal `Case` rows with their `CaseTerms` for the last 60 days only (what hot
+   issues read; HOTWORDS_BENCH_STORED_DAYS); then the rollup `TermRollup` is built from them by
    `term_rollup_rebuild` (what `manage.py rebuild_term_rollup` runs), timed. Then `hot_words`
    and `rising_terms` for a town (the busiest), a county and the city over 7, 30, 91 and 365
    days ending today: median and p95 in ms and the number of SQL queries (target: one
@@ -49,6 +50,10 @@ DAYS = 3 * 365
 REPEATS = 15
 BUDGET_S = 8.0  # per measured row, after at least 3 samples
 PERIODS = (7, 30, 91, 365)
+# `Case` and `CaseTerms` rows are written for the last STORED_DAYS days only (what hot issues
+# read); hot words and rising terms read only the daily counts and the rollup, written for
+# every case.
+STORED_DAYS = int(os.environ.get("HOTWORDS_BENCH_STORED_DAYS", "60"))
 TARGET_MS = 1000.0
 TOWNS = 30
 # Masked districts of the message board (A市A5区, A7县): the place of a message.
@@ -222,24 +227,35 @@ _CASE_COLUMNS = [
 
 
 def _generate(pool: list[list[str]], towns, congress, today: dt.date) -> float:
-    """Write CASES cases over DAYS days up to `today`, their terms and the daily counts
-    (not the rollup)."""
+    """Write CASES cases over DAYS days up to `today` as daily counts (not the rollup), and
+    Case and CaseTerms rows for the last STORED_DAYS days. The cases are drawn with numpy a
+    day at a time: each takes a random message's terms (at most MAX_TERMS) and swaps a quarter
+    of them for words drawn by their frequency; 8% of the last month's take three burst
+    words."""
+    import numpy as np
     from django.db import connection, transaction
 
     from renda.cases.models import Case, Category
     from renda.hotwords.models import CaseTerms, DailyTermCount
     from renda.textmine.hotterms import MAX_TERMS
 
-    rng = random.Random(20260915)
+    rng = np.random.default_rng(20260915)
     writer = _Writer(connection)
     pg = writer.pg
-    categories = list(Category.objects.order_by("pk").values_list("pk", flat=True))
-    category_cum = list(accumulate(1.0 / (i + 1) for i in range(len(categories))))
-    town_cum = list(accumulate(1.0 / (i + 1) ** 0.7 for i in range(len(towns))))
-    town_ids = [t.pk for t in towns]
+    categories = np.array(Category.objects.order_by("pk").values_list("pk", flat=True))
+    category_p = np.array([1.0 / (i + 1) for i in range(len(categories))])
+    town_p = np.array([1.0 / (i + 1) ** 0.7 for i in range(len(towns))])
+    town_ids = np.array([t.pk for t in towns])
     unigram = Counter(t for terms in pool for t in terms)
-    words = list(unigram)
-    word_cum = list(accumulate(unigram[w] for w in words))
+    words = list(unigram) + [w for w in BURST if w not in unigram]
+    index = {w: k for k, w in enumerate(words)}
+    word_p = np.array([unigram.get(w, 0) for w in words], dtype=float)
+    burst = np.array([index[w] for w in BURST])
+    messages = np.full((len(pool), MAX_TERMS), -1)
+    for m, terms in enumerate(pool):
+        ids = [index[t] for t in terms[:MAX_TERMS]]
+        messages[m, : len(ids)] = ids
+    n_words, n_cells = len(words), len(towns) * len(categories)
     # Cases per day grow by half over the three years; the counts add up to CASES.
     weights = [1.0 + 0.5 * d / DAYS for d in range(DAYS)]
     per_day = [int(CASES * w / sum(weights)) for w in weights]
@@ -250,51 +266,69 @@ def _generate(pool: list[list[str]], towns, congress, today: dt.date) -> float:
     next_id = 1
     batch_cases, batch_terms, batch_counts = [], [], []
     offset = "+00" if pg else ""
+
+    def flush():
+        with transaction.atomic():
+            writer.write(tables[0], _CASE_COLUMNS, batch_cases)
+            writer.write(
+                tables[1],
+                ["case_id", "day", "area_id", "category_id", "terms", "fingerprint",
+                 "analyzed_at"],
+                batch_terms,
+            )  # fmt: skip
+            writer.write(
+                tables[2], ["day", "area_id", "category_id", "term", "cases"], batch_counts
+            )
+        print(f"  … {next_id - 1:,} cases, {time.perf_counter() - began:.0f} s", flush=True)
+
     for d, n in enumerate(per_day):
         day = today - dt.timedelta(days=DAYS - 1 - d)
-        recent = (today - day).days < 30
-        counts: Counter[tuple[int, int, str]] = Counter()
-        for _ in range(n):
-            case_id = next_id
-            next_id += 1
-            area = town_ids[bisect(town_cum, rng.random() * town_cum[-1])]
-            category = categories[bisect(category_cum, rng.random() * category_cum[-1])]
-            terms = list(rng.choice(pool))
-            for k in range(len(terms)):
-                if rng.random() < 0.25:
-                    terms[k] = words[bisect(word_cum, rng.random() * word_cum[-1])]
-            if recent and rng.random() < 0.08:
-                terms[:0] = rng.sample(BURST, 3)
-            terms = list(dict.fromkeys(terms))[:MAX_TERMS]
-            seconds = 2 * 3600 + rng.randrange(10 * 3600)  # 10:00–20:00 in Shanghai
-            created = f"{day.isoformat()} {seconds // 3600:02d}:{seconds // 60 % 60:02d}:00{offset}"
-            batch_cases.append(
-                (
-                    case_id, f"HB{case_id:09d}", "opinion", "基准事项", "基准事项内容",
-                    category, area, "", "portal", "", "13800000000", False, "submitted",
-                    congress.pk, "", "", "", 0, "none", "", 1, "", created, created,
-                )
-            )  # fmt: skip
-            stored = json.dumps([[t, 1] for t in terms], ensure_ascii=False)
-            batch_terms.append((case_id, day.isoformat(), area, category, stored, "bench"))
-            for t in ["", *terms]:  # "": the case itself (the cases of the cell)
-                counts[(area, category, t)] += 1
-        batch_counts += [(day.isoformat(), a, c, t, k) for (a, c, t), k in counts.items()]
-        if len(batch_cases) >= 20000 or d == DAYS - 1:
-            with transaction.atomic():
-                writer.write(tables[0], _CASE_COLUMNS, batch_cases)
-                writer.write(
-                    tables[1],
-                    ["case_id", "day", "area_id", "category_id", "terms", "fingerprint",
-                     "analyzed_at"],
-                    [(*row, created) for row in batch_terms],
+        terms = messages[rng.integers(len(pool), size=n)]
+        swap = (rng.random(terms.shape) < 0.25) & (terms >= 0)
+        terms[swap] = rng.choice(n_words, size=int(swap.sum()), p=word_p / word_p.sum())
+        if (today - day).days < 30:
+            hit = np.flatnonzero(rng.random(n) < 0.08)
+            picks = np.argsort(rng.random((len(hit), len(BURST))), axis=1)[:, :3]
+            terms[hit[:, None], np.arange(3)] = burst[picks]
+        area = rng.choice(len(towns), size=n, p=town_p / town_p.sum())
+        category = rng.choice(len(categories), size=n, p=category_p / category_p.sum())
+        cell = area * len(categories) + category
+        # One count per case and distinct term, and one under "" per case.
+        case_term = np.unique((np.arange(n)[:, None] * n_words + terms)[terms >= 0])
+        keys, counts = np.unique(
+            cell[case_term // n_words] * n_words + case_term % n_words, return_counts=True
+        )
+        cells, totals = np.unique(cell, return_counts=True)
+        iso = day.isoformat()
+        for key, k in zip(keys.tolist(), counts.tolist(), strict=True):
+            c, w = divmod(key, n_words)
+            a, g = divmod(c, len(categories))
+            batch_counts.append((iso, int(town_ids[a]), int(categories[g]), words[w], k))
+        for c, k in zip(cells.tolist(), totals.tolist(), strict=True):
+            a, g = divmod(c, len(categories))
+            batch_counts.append((iso, int(town_ids[a]), int(categories[g]), "", k))
+        first_id = next_id
+        next_id += n
+        if (today - day).days < STORED_DAYS:
+            for k in range(n):
+                case_id = first_id + k
+                a, g = int(town_ids[area[k]]), int(categories[category[k]])
+                seconds = 2 * 3600 + int(rng.integers(10 * 3600))  # 10:00–20:00 in Shanghai
+                created = f"{iso} {seconds // 3600:02d}:{seconds // 60 % 60:02d}:00{offset}"
+                batch_cases.append(
+                    (
+                        case_id, f"HB{case_id:09d}", "opinion", "基准事项", "基准事项内容",
+                        g, a, "", "portal", "", "13800000000", False, "submitted",
+                        congress.pk, "", "", "", 0, "none", "", 1, "", created, created,
+                    )
                 )  # fmt: skip
-                writer.write(
-                    tables[2], ["day", "area_id", "category_id", "term", "cases"], batch_counts
-                )
+                own = list(dict.fromkeys(words[w] for w in terms[k].tolist() if w >= 0))
+                stored = json.dumps([[t, 1] for t in own], ensure_ascii=False)
+                batch_terms.append((case_id, iso, a, g, stored, "bench", created))
+        if len(batch_counts) >= 500_000 or d == DAYS - 1:
+            flush()
             batch_cases, batch_terms, batch_counts = [], [], []
-            if d % 100 == 0 or d == DAYS - 1:
-                print(f"  … {next_id - 1:,} cases, {time.perf_counter() - began:.0f} s", flush=True)
+    assert n_cells and next_id - 1 == CASES
     writer.create(indexes)
     with connection.cursor() as cursor:
         if pg:
@@ -342,7 +376,7 @@ def _inner(out_path: str, pool_path: str) -> None:
     from django.utils import timezone
 
     from renda.hotwords import selectors
-    from renda.hotwords.models import DailyTermCount
+    from renda.hotwords.models import CaseTerms, DailyTermCount
     from renda.hotwords.services import term_rollup_rebuild
     from renda.org.roles import Role, spec_for
     from renda.org.scope import Grant, Scope
@@ -357,8 +391,10 @@ def _inner(out_path: str, pool_path: str) -> None:
     rows = DailyTermCount.objects.count()
     mentions = DailyTermCount.objects.exclude(term="").aggregate(n=Sum("cases"))["n"]
     print(
-        f"  generated {CASES:,} cases, {mentions:,} term mentions in {rows:,} daily rows "
-        f"in {seconds:.0f} s (indexes and ANALYZE included)",
+        f"  generated {CASES:,} cases: {mentions:,} term mentions in {rows:,} daily rows, "
+        f"Case and CaseTerms rows for the last {STORED_DAYS} days "
+        f"({CaseTerms.objects.count():,} cases), in {seconds:.0f} s (indexes and ANALYZE "
+        "included)",
         flush=True,
     )
     pg = connection.vendor == "postgresql"
