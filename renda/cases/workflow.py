@@ -155,6 +155,21 @@ def _rating_window_passed(case: Case, lead: Assignment | None) -> str | None:
     return None
 
 
+def _co_units_have_answered(case: Case, lead: Assignment | None) -> str | None:
+    # A suggestion's co-units send their views to the lead unit, which then answers the deputy
+    # (on the suggestion's page or the case page alike); an opinion's co-units just help.
+    if case.kind not in SUGGESTION_KINDS:
+        return None
+    waiting = list(
+        case.assignments.filter(
+            role=Assignment.Role.CO, state__in=Assignment.ACTIVE_STATES
+        ).values_list("unit__name", flat=True)
+    )
+    if waiting:
+        return f"协办单位“{'、'.join(waiting)}”尚未提出协办意见，暂不能答复。"
+    return None
+
+
 def _not_yet_converted(case: Case, lead: Assignment | None) -> str | None:
     if case.agenda_item:
         return f"该事项已转为工作议题“{case.agenda_item}”。"
@@ -272,7 +287,15 @@ TRANSITIONS: dict[Action, Transition] = {
             guard=_has_pending_extension,
             kinds=OPINION_KINDS,
         ),
-        Transition(Action.REPLY, "答复", (S.HANDLING,), S.REPLIED, HANDLERS, Relation.LEAD_UNIT),
+        Transition(
+            Action.REPLY,
+            "答复",
+            (S.HANDLING,),
+            S.REPLIED,
+            HANDLERS,
+            Relation.LEAD_UNIT,
+            guard=_co_units_have_answered,
+        ),
         # One rating form, two transitions: 满意/基本满意 closes, 不满意 reopens (重办).
         Transition(Action.RATE, "评价", (S.REPLIED,), S.CLOSED, ANY_ROLE, Relation.RATER, True),
         Transition(Action.REOPEN, "重办", (S.REPLIED,), S.HANDLING, ANY_ROLE, Relation.RATER, True),

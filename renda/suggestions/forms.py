@@ -52,7 +52,7 @@ class FileForm(StyledForm):
         self.fields["category"].queryset = selectors.categories()
         self.sessions = {str(s.pk): s for s in selectors.open_sessions(congresses)}
         self.fields["session"].choices = [(BETWEEN_SESSIONS, "闭会期间")] + [
-            (pk, f"大会期间：{s.term.congress.name}{s}") for pk, s in self.sessions.items()
+            (pk, f"大会期间：{s}") for pk, s in self.sessions.items()
         ]
         self.fields["cosigners"].queryset = selectors.cosigner_candidates(user, congresses)
         if len(congresses) == 1:
@@ -156,3 +156,27 @@ class ReasonForm(StyledForm):
 
 class KeepForm(StyledForm):
     note = text_field("兑现情况", 500, rows=2)
+
+
+class SessionForm(StyledForm):
+    term = choice_field("届次", None)
+    number = forms.IntegerField(
+        label="第几次会议",
+        min_value=1,
+        max_value=99,
+        error_messages={"required": "请填写会议次数。", "min_value": "会议次数应大于0。"},
+    )
+    opens_on = forms.DateField(
+        label="开幕日期",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "请填写开幕日期。", "invalid": "日期格式不正确。"},
+    )
+    closes_on = forms.DateField(
+        label="闭幕日期",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "请填写闭幕日期。", "invalid": "日期格式不正确。"},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["term"].queryset = selectors.terms_for_user(user)

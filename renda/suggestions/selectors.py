@@ -17,9 +17,10 @@ from renda.cases.workflow import (
     Action,
     SuggestionAction,
     lead_assignment,
+    reaches_congress,
     refusal,
 )
-from renda.deputies.models import Deputy
+from renda.deputies.models import Deputy, Term
 from renda.org.models import OrgUnit
 from renda.org.roles import Perm
 from renda.org.scope import scope_for
@@ -206,6 +207,29 @@ def pending_cosign(user) -> QuerySet[Suggestion]:
 def prefetch_for_list(qs: QuerySet[Suggestion]) -> QuerySet[Suggestion]:
     lead = Assignment.objects.filter(role=Assignment.Role.LEAD).select_related("unit")
     return qs.prefetch_related(Prefetch("case__assignments", queryset=lead, to_attr="leads"))
+
+
+def sessions_for_user(user) -> QuerySet[CongressSession]:
+    """Sessions of the congresses in the clerk's scope, newest first."""
+    if not can_review(user):
+        return CongressSession.objects.none()
+    return (
+        scope_for(user)
+        .filter(CongressSession.objects.select_related("term__congress"), unit="term__congress")
+        .order_by("-opens_on", "-pk")
+    )
+
+
+def terms_for_user(user) -> QuerySet[Term]:
+    """Terms a clerk may add sessions to: those of congresses their grants act for."""
+    if not can_review(user):
+        return Term.objects.none()
+    ids = [
+        t.pk
+        for t in Term.objects.select_related("congress").filter(end_date__isnull=True)
+        if reaches_congress(user, t.congress)
+    ]
+    return Term.objects.filter(pk__in=ids).select_related("congress").order_by("congress__path")
 
 
 def check_reviewer(user) -> None:

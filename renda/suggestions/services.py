@@ -22,6 +22,7 @@ from renda.cases.models import Assignment, Case, Category
 from renda.cases.services import case_rate, case_reply, case_submit
 from renda.cases.services._core import begin, clean_text, record
 from renda.cases.workflow import (
+    TRANSITIONS,
     Action,
     CaseActionNotAllowed,
     CaseConflict,
@@ -502,13 +503,9 @@ def suggestion_answer(
     case = suggestion.case
     if answer_class not in Suggestion.AnswerClass.values:
         raise ValidationError({"answer_class": "请选择答复类别（A、B或C类）。"})
-    waiting = list(
-        case.assignments.filter(
-            role=Assignment.Role.CO, state__in=Assignment.ACTIVE_STATES
-        ).values_list("unit__name", flat=True)
-    )
-    if waiting:
-        raise ValidationError(f"协办单位“{'、'.join(waiting)}”尚未提出协办意见，暂不能答复。")
+    # The reply's guard (cases.workflow) waits for every co-unit's view.
+    if reason := TRANSITIONS[Action.REPLY].guard(case, None):  # type: ignore[misc]
+        raise ValidationError(reason)
     promised = None
     if answer_class == Suggestion.AnswerClass.B:
         promise = clean_text(promise, label="承诺事项", max_length=500)

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from renda.cases.models import Case
@@ -142,6 +142,45 @@ def promise_keep(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, "已记录承诺兑现。")
     return redirect("suggestions:promises")
+
+
+@login_required
+def session_list(request: HttpRequest) -> HttpResponse:
+    """人民代表大会会议: clerks open a session (suggestions filed in it are numbered in it)
+    and close it (later ones are filed between sessions)."""
+    selectors.check_reviewer(request.user)
+    form = forms.SessionForm(request.POST or None, user=request.user)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.session_create(actor=request.user, **form.cleaned_data)
+            except (ValidationError, PermissionDenied) as exc:
+                form.add_error(None, _errors(exc) if isinstance(exc, ValidationError) else str(exc))
+            else:
+                messages.success(request, "会议已添加。")
+                return redirect("suggestions:sessions")
+        status = 400
+    sessions = selectors.sessions_for_user(request.user)[:LIST_LIMIT]
+    return render(
+        request, "suggestions/sessions.html", {"form": form, "sessions": sessions}, status=status
+    )
+
+
+@login_required
+@require_POST
+def session_close(request: HttpRequest, pk: int) -> HttpResponse:
+    selectors.check_reviewer(request.user)
+    session = get_object_or_404(selectors.sessions_for_user(request.user), pk=pk)
+    try:
+        services.session_close(actor=request.user, session=session)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{session}已闭会。")
+    return redirect("suggestions:sessions")
 
 
 # --- filing ---------------------------------------------------------------------------------

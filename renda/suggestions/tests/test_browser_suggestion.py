@@ -90,6 +90,7 @@ def test_a_suggestion_from_filing_to_the_kept_promise(new_page, live_personas, s
     lead.get_by_label("答复内容").fill("已将东湖街道5个小区列入明年加装电梯计划。")
     lead.get_by_label("承诺事项（B类必填）").fill("2027年6月前完成5个小区加装电梯")
     lead.get_by_label("计划完成日期（B类必填）").fill("2027-06-30")
+    shot(lead, "suggestion-answer")
     lead.get_by_role("button", name="提交答复").click()
     expect(lead.get_by_test_id("answer-class")).to_have_text("B类")
 

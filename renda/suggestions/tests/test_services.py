@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from renda.cases.models import Assignment, Case, CaseEvent
-from renda.cases.services import case_sign, case_supervise
+from renda.cases.services import case_reply, case_sign, case_supervise
 from renda.suggestions import services
 from renda.suggestions.models import CongressSession, CoSigner, Promise, Suggestion
 from renda.suggestions.tests.helpers import answered, assigned, file, open_session
@@ -181,6 +181,15 @@ def test_the_lead_answers_only_after_the_co_unit_view(personas, c):
     with pytest.raises(ValidationError, match=r"东湖街道办事处.*尚未提出协办意见"):
         services.suggestion_answer(
             actor=c.lead_handler, suggestion=s, version=s.case.version, answer_class="A", reply="x"
+        )
+    # Nor through the opinion loop's own reply (the case page).
+    with pytest.raises(ValidationError, match="尚未提出协办意见"):
+        case_reply(
+            case=s.case,
+            actor=c.lead_handler,
+            version=s.case.version,
+            result_class="solved",
+            reply="x",
         )
     with pytest.raises(PermissionDenied):
         services.suggestion_co_view(actor=c.lead_handler, suggestion=s, content="x")

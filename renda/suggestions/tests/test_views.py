@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 
 from renda.cases.models import Case, Category
 from renda.suggestions import services
-from renda.suggestions.models import Promise, Suggestion
+from renda.suggestions.models import CongressSession, Promise, Suggestion
 from renda.suggestions.tests.helpers import answered, file
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
@@ -223,3 +223,39 @@ def test_an_unknown_step_is_not_found(personas, login, c):
     s = file(personas, c, cosigners=[])
     response = login(personas.county_clerk).post(f"/suggestions/{s.case.code}/delete/")
     assert response.status_code == 404
+
+
+def test_a_clerk_opens_and_closes_a_session(personas, login, c):
+    client = login(personas.county_clerk)
+    page = client.get("/suggestions/sessions/")
+    assert page.status_code == 200 and "东湖区人大常委会第8届" in page.text
+    assert "西山县人大常委会" not in page.text
+    response = client.post(
+        "/suggestions/sessions/",
+        {"term": c.term.pk, "number": 3, "opens_on": "2026-09-14", "closes_on": "2026-09-13"},
+    )
+    assert response.status_code == 400 and "闭幕日期不能早于开幕日期" in response.text
+    client.post(
+        "/suggestions/sessions/",
+        {"term": c.term.pk, "number": 3, "opens_on": "2026-09-14", "closes_on": "2026-09-16"},
+    )
+    session = CongressSession.objects.get()
+    # The deputy's form offers it while it is open.
+    offered = "大会期间：东湖区人大常委会第8届第3次会议"
+    assert offered in login(personas.deputy).get("/suggestions/new/").text
+    other = login(personas.other_county_clerk)
+    assert "第3次会议" not in other.get("/suggestions/sessions/").text
+    assert other.post(f"/suggestions/sessions/{session.pk}/close/").status_code == 404
+    login(personas.county_clerk).post(f"/suggestions/sessions/{session.pk}/close/")
+    session.refresh_from_db()
+    assert session.status == "closed"
+    assert offered not in login(personas.deputy).get("/suggestions/new/").text
+    assert login(personas.deputy).get("/suggestions/sessions/").status_code == 403
+
+
+def test_the_case_page_does_not_offer_the_opinion_loops_intake(personas, login, c):
+    s = file(personas, c, cosigners=[])
+    page = login(personas.county_clerk).get(f"/cases/{s.case.code}/")
+    assert page.status_code == 200
+    assert 'data-testid="form-accept"' not in page.text
+    assert 'data-testid="form-assign"' not in page.text
