@@ -13,9 +13,8 @@ BETWEEN_SESSIONS = ""
 def _styled(form: forms.Form) -> None:
     for field in form.fields.values():
         widget = field.widget
-        if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
-            continue
-        if isinstance(widget, forms.CheckboxInput):
+        if isinstance(widget, forms.RadioSelect | forms.CheckboxInput):
+            # Radio groups and check boxes (CheckboxSelectMultiple is a RadioSelect).
             widget.attrs.setdefault("class", "form-check-input")
         elif isinstance(widget, forms.Select):
             widget.attrs.setdefault("class", "form-select")

@@ -363,3 +363,15 @@ def test_sessions_are_the_congress_clerks(personas, c):
             closes_on=today - dt.timedelta(days=1),
         )
     assert not CongressSession.objects.exists()
+
+
+def test_a_suggestion_becomes_a_committee_agenda_item(personas, c):
+    from renda.cases.services import case_convert_to_agenda
+
+    s = assigned(personas, c)
+    s.case.refresh_from_db()
+    case_convert_to_agenda(
+        case=s.case, actor=personas.county_clerk, version=s.case.version, title="老旧小区改造专题"
+    )
+    s.case.refresh_from_db()
+    assert s.case.agenda_item == "老旧小区改造专题" and s.case.state == Case.State.ASSIGNED
