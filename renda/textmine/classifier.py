@@ -25,6 +25,7 @@ from renda.textmine.features import (
     BLOCKS,
     MAX_CHAR_ID,
     MAX_WORD_ID,
+    Lookup,
     message_keys,
 )
 from renda.textmine.normalize import normalize
@@ -81,6 +82,7 @@ class CategoryModel:
     _search: np.ndarray = field(default=None, init=False, repr=False)  # type: ignore[assignment]
     _rows: np.ndarray = field(default=None, init=False, repr=False)  # type: ignore[assignment]
     _block_of: np.ndarray = field(default=None, init=False, repr=False)  # type: ignore[assignment]
+    _lookup: Lookup = field(default=None, init=False, repr=False)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
         tagged = _tagged({name: self.keys[name] for name in BLOCKS})
@@ -89,12 +91,13 @@ class CategoryModel:
         self._rows = order
         sizes = [len(self.keys[name]) for name in BLOCKS]
         self._block_of = np.repeat(np.arange(len(BLOCKS)), sizes)[order]
+        self._lookup = Lookup.build(self.alphabet, self.lexicon)
 
     def features(self, title: str, body: str) -> tuple[np.ndarray, np.ndarray]:
         """Rows and values of the weighted tf-idf vector of a normalised message: per block,
         sublinear tf times idf, L2-normalised, times the block's weight (`features.tfidf`
         computes the same block by block in training)."""
-        keys = _tagged(message_keys(self.alphabet, self.lexicon, title, body))
+        keys = _tagged(message_keys(self.alphabet, self.lexicon, title, body, self._lookup))
         if not len(keys) or not len(self._search):
             return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64)
         keys, tf = np.unique(keys, return_counts=True)

@@ -25,6 +25,7 @@ memory one message can cost (a 100,000-character paste costs the same as a 1,000
 """
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from itertools import repeat
 
 import numpy as np
@@ -79,32 +80,87 @@ def word_keys(ids: np.ndarray) -> np.ndarray:
     return np.concatenate([w, _ORDER_2 | (w[:-1] << WORD_BITS) | w[1:]])
 
 
-def max_match(text: str, lexicon: Mapping[str, int]) -> list[str]:
+def max_match(
+    text: str, lexicon: Mapping[str, int], prefixes: Mapping[str, int] | None = None
+) -> list[str]:
     """The words of `text` found by forward maximum matching against `lexicon` (words of 2 to
     `MAX_WORD_CHARS` characters); characters in no word are skipped, the character blocks
     read them. Ten times faster than jieba on the same text, which matters at one message
-    per call: it reads the whole body opening for well under a tenth of a millisecond."""
+    per call: it reads the whole body opening for well under a tenth of a millisecond.
+
+    `prefixes` (see `word_prefixes`, built once per lexicon) lets most positions be passed
+    over with one look-up; the words found are the same with or without it."""
+    if prefixes is None:
+        prefixes = word_prefixes(lexicon)
     words = []
     i, n = 0, len(text)
     get = lexicon.get
+    longest = prefixes.get
     while i < n - 1:
-        for size in range(MAX_WORD_CHARS, 1, -1):
-            word = text[i : i + size]
-            if len(word) == size and get(word):
-                words.append(word)
-                i += size
-                break
+        size = longest(text[i : i + 2])
+        if size:
+            while size > 1:
+                word = text[i : i + size]
+                if len(word) == size and get(word):
+                    words.append(word)
+                    i += size
+                    break
+                size -= 1
+            else:
+                i += 1
         else:
             i += 1
     return words
 
 
-def message_texts(lexicon: Mapping[str, int], title: str, body: str) -> tuple[str, int, list[str]]:
+def word_prefixes(lexicon: Iterable[str]) -> dict[str, int]:
+    """The first two characters of every word of 2 to `MAX_WORD_CHARS` characters → the length
+    of the longest such word: a position whose next two characters are not here starts no word."""
+    prefixes: dict[str, int] = {}
+    for word in lexicon:
+        if 2 <= len(word) <= MAX_WORD_CHARS:
+            head = word[:2]
+            prefixes[head] = max(prefixes.get(head, 0), len(word))
+    return prefixes
+
+
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    """Look-up tables of one model's alphabet and lexicon, built once: character ids by code
+    point (read for a whole text at C speed) and the lexicon's word prefixes."""
+
+    codes: np.ndarray  # character id indexed by code point; 0 for characters not in it
+    prefixes: dict[str, int]
+
+    @classmethod
+    def build(cls, alphabet: Mapping[str, int], lexicon: Mapping[str, int]) -> "Lookup":
+        points = np.array([ord(c) for c in alphabet if len(c) == 1], dtype=np.int64)
+        ids = np.array([i for c, i in alphabet.items() if len(c) == 1], dtype=np.int64)
+        codes = np.zeros(int(points.max()) + 1 if len(points) else 1, dtype=np.int64)
+        codes[points] = ids
+        return cls(codes, word_prefixes(lexicon))
+
+    def char_ids(self, text: str) -> np.ndarray:
+        points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        points = points.astype(np.int64)
+        inside = points < len(self.codes)
+        return np.where(inside, self.codes[np.where(inside, points, 0)], 0)
+
+
+def message_texts(
+    lexicon: Mapping[str, int],
+    title: str,
+    body: str,
+    prefixes: Mapping[str, int] | None = None,
+) -> tuple[str, int, list[str]]:
     """For one normalised message: the lower-cased text the character blocks read, how much
     of it is the title, and the words the word block reads (lower case: "WiFi" is "wifi")."""
     title, body = title[:TITLE_CHARS].lower(), body[:BODY_CHARS].lower()
+    if prefixes is None:
+        prefixes = word_prefixes(lexicon)
     # Title and body are cut apart so that no word is made across the join.
-    words = max_match(title, lexicon) + max_match(body[:BODY_WORD_CHARS], lexicon)
+    body_words = max_match(body[:BODY_WORD_CHARS], lexicon, prefixes)
+    words = max_match(title, lexicon, prefixes) + body_words
     return f"{title}\n{body}", len(title), words
 
 
@@ -124,11 +180,15 @@ def message_keys(
     lexicon: Mapping[str, int],
     title: str,
     body: str,
+    lookup: Lookup | None = None,
 ) -> dict[str, np.ndarray]:
-    """The term keys of each block for one normalised message (unknown terms included)."""
-    text, n_title, words = message_texts(lexicon, title, body)
-    # map + fromiter look every character up at C speed; unknown characters get 0.
-    codes = np.fromiter(map(alphabet.get, text, repeat(0)), dtype=np.int64, count=len(text))
+    """The term keys of each block for one normalised message (unknown terms included);
+    `lookup` is `Lookup.build(alphabet, lexicon)`, which a caller scoring many messages
+    builds once."""
+    if lookup is None:
+        lookup = Lookup.build(alphabet, lexicon)
+    text, n_title, words = message_texts(lexicon, title, body, lookup.prefixes)
+    codes = lookup.char_ids(text)  # unknown characters get 0
     word_ids = np.fromiter(map(lexicon.get, words, repeat(0)), dtype=np.int64, count=len(words))
     return {
         "full": char_keys(codes),

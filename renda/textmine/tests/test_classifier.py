@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from renda.textmine.classifier import CategoryModel, ModelError
-from renda.textmine.features import char_keys, max_match
+from renda.textmine.features import Lookup, char_keys, max_match, word_prefixes
 from renda.textmine.training import fit_category_model
 
 MESSAGES = {
@@ -113,3 +113,33 @@ def test_unknown_characters_add_no_terms(model: CategoryModel) -> None:
     # Only the line break that joins title and body is a known character.
     assert len(rows) == len(values) == 1
     assert model.predict("ΩΩΩ", "ЖЖЖ").label in MESSAGES
+
+
+def test_it_fits_two_categories() -> None:
+    titles, bodies, labels = [], [], []
+    for label in ("交通运输", "教育文体"):
+        for text in MESSAGES[label]:
+            titles.append(text)
+            bodies.append(f"{text}，请尽快处理。")
+            labels.append(label)
+    model = fit_category_model(titles, bodies, labels)
+    prediction = model.predict("学校补课", "学校乱收补课费")
+    assert prediction.label == "教育文体"
+    assert [label for label, _ in prediction.top] == ["教育文体", "交通运输"]
+    assert abs(sum(score for _, score in prediction.top) - 1.0) < 1e-3
+
+
+def test_lookup_reads_the_same_ids_as_the_alphabet() -> None:
+    alphabet = {"学": 1, "校": 2, "a": 3, "😀": 4}
+    lookup = Lookup.build(alphabet, {"学校": 1, "学校收费": 2})
+    text = "学校a😀b\ud800路\U0010ffff"
+    assert lookup.char_ids(text).tolist() == [alphabet.get(c, 0) for c in text]
+    assert lookup.char_ids("").tolist() == []
+    assert lookup.prefixes == {"学校": 4}
+
+
+def test_max_match_finds_the_same_words_with_and_without_prefixes() -> None:
+    lexicon = {"医保": 1, "医保报销": 2, "路灯": 3, "报销": 4, "灯光": 5}
+    text = "我的医保报销和路灯光医保报"
+    assert max_match(text, lexicon, word_prefixes(lexicon)) == max_match(text, lexicon)
+    assert max_match(text, lexicon) == ["医保报销", "路灯", "医保"]
