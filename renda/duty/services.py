@@ -572,11 +572,12 @@ def _rule_reprice(rule: PointRule, note: str) -> SyncResult:
         cursor.execute(
             "CREATE TEMPORARY TABLE duty_reprice (old_id bigint PRIMARY KEY, new_id bigint)"
         )
+        # status = 'active' written out: SQLite uses a partial index only for a literal.
         changed = (
-            f'FROM "{table}" e WHERE e.rule_id = %s AND e.status = %s '
+            f"FROM \"{table}\" e WHERE e.rule_id = %s AND e.status = '{E.ACTIVE.value}' "
             f"AND (e.points <> %s OR e.reason <> %s || {date_text})"
         )
-        changed_params = [rule.pk, E.ACTIVE, rule.points, prefix]
+        changed_params = [rule.pk, rule.points, prefix]
         cursor.execute(f"SELECT COUNT(*) {changed}", changed_params)
         count = cursor.fetchone()[0]
         if count:
