@@ -80,9 +80,18 @@ def _action_form(action: str, case: Case, user, data=None) -> forms.ActionForm:
     return ACTIONS[action].form(data, case=case, user=user, auto_id=f"{action}-%s")
 
 
-def _offered(allowed: list[str]) -> list[str]:
-    """The action forms a page shows for `allowed_actions`, in the table's order, once each."""
-    offered = [FORM_OF.get(Action(a), Action(a)).value for a in allowed]
+# Deputies' suggestions and motions are answered and rated on their own page (the suggestions
+# app adds the answer class, the B-class promise and the rating of the contact); this page
+# keeps their supervision and the rest, and links there.
+ANSWERED_ELSEWHERE = {Case.Kind.SUGGESTION, Case.Kind.MOTION}
+_ANSWER_FORMS = {Action.REPLY.value, Action.RATE.value}
+
+
+def _offered(user, case: Case) -> list[str]:
+    """The action forms this page offers on the case, in the table's order, once each."""
+    offered = [FORM_OF.get(Action(a), Action(a)).value for a in allowed_actions(user, case)]
+    if case.kind in ANSWERED_ELSEWHERE:
+        offered = [a for a in offered if a not in _ANSWER_FORMS]
     return [a for a in dict.fromkeys(offered) if a in ACTIONS]
 
 
@@ -218,7 +227,7 @@ def _render_detail(
     status: int = 200,
 ) -> HttpResponse:
     user = request.user
-    offered = _offered(allowed_actions(user, case))
+    offered = _offered(user, case)
     panels = []
     for action in offered:
         if bound is not None and bound[0] == action:
@@ -248,6 +257,7 @@ def _render_detail(
         "escalate_to": parent_congress(case.congress) if Action.ESCALATE in offered else None,
         # The triage page (renda.triage) helps whoever may accept, merge or assign the case.
         "can_triage": any(a in offered for a in ("accept", "merge", "assign")),
+        "answered_elsewhere": case.kind in ANSWERED_ELSEWHERE,
         "is_overdue": case.state in Case.RUNNING_STATES
         and case.deadline is not None
         and case.deadline < timezone.localdate(),
@@ -300,8 +310,7 @@ def case_act(request: HttpRequest, code: str, action: str) -> HttpResponse:
     posted = request.POST.get("version", "")
     if posted.isdigit() and int(posted) != case.version:
         return _render_detail(request, case, conflict=CaseConflict.message, status=409)
-    allowed = [FORM_OF.get(Action(a), Action(a)).value for a in allowed_actions(request.user, case)]
-    if action not in allowed:
+    if action not in _offered(request.user, case):
         raise CaseActionNotAllowed(_why_not(request.user, case, Action(action)))
     form = _action_form(action, case, request.user, request.POST)
     if not form.is_valid():
@@ -324,6 +333,8 @@ def case_act(request: HttpRequest, code: str, action: str) -> HttpResponse:
 
 
 def _why_not(user, case: Case, action: Action) -> str:
+    if case.kind in ANSWERED_ELSEWHERE and action.value in _ANSWER_FORMS:
+        return f"{case.get_kind_display()}请在{case.get_kind_display()}页面答复和评价。"
     lead = lead_assignment(case)
     reason = refusal(action, user, case, lead=lead)
     guard = TRANSITIONS[action].guard

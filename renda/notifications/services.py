@@ -1,7 +1,7 @@
 """Telling people about case changes: the in-app message box, email and SMS.
 
 `notify_case_change` runs after the transaction of a case change has committed (the cases
-app's `case_notify` task, queued with the change, calls it). From the case and the action it
+app's `case_follow_up` task, queued with the change, calls it). From the case and the action it
 decides who must hear of the change — the person who raised it, the clerks of the congress
 that owns it, the handlers of the units handling it, the leader who leads it — writes their
 messages in one INSERT, emails those who have an address, and texts where a text is due.

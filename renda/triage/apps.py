@@ -1,16 +1,14 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_save
 
 
-def _index_new_case(sender, instance, created: bool, raw: bool = False, **kwargs) -> None:
-    """A new case joins the duplicate index through a task queued with its submission.
-    renda.cases does not know about triage: it only saves the case; this app listens."""
-    if not created or raw:
+def _index_new_case(sender, *, case_id: int, action: str, **kwargs) -> None:
+    """A submitted case joins the duplicate index in the worker, once its submission has
+    committed. renda.cases does not know about triage: this app listens."""
+    if action != "submit":
         return
-    from renda.lib.tasks import enqueue_with_transaction
-    from renda.triage.tasks import duplicate_index_cases
+    from renda.triage.duplicates import duplicate_index_add_committed
 
-    enqueue_with_transaction(duplicate_index_cases, [instance.pk])
+    duplicate_index_add_committed([case_id])
 
 
 class TriageConfig(AppConfig):
@@ -18,6 +16,6 @@ class TriageConfig(AppConfig):
     verbose_name = "智能分办"
 
     def ready(self) -> None:
-        from renda.cases.models import Case
+        from renda.cases.signals import case_changed
 
-        post_save.connect(_index_new_case, sender=Case, dispatch_uid="triage_index_new_case")
+        case_changed.connect(_index_new_case, dispatch_uid="triage_index_new_case")

@@ -9,7 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from renda.cases.models import MOBILE_PHONE_REGEX, Assignment, Case, CaseEvent
-from renda.cases.tasks import case_notify
+from renda.cases.tasks import case_follow_up
 from renda.cases.workflow import TRANSITIONS, Action, CaseConflict, check, lead_assignment
 from renda.lib.tasks import enqueue_with_transaction
 
@@ -88,7 +88,8 @@ def record(
     note: str = "",
     data: dict[str, Any] | None = None,
 ) -> CaseEvent:
-    """Append the event of one transition and queue its notification with it."""
+    """Append the event of one transition and queue its follow-up (notifications, and what
+    other apps do on `case_changed`) with it."""
     event = CaseEvent(
         case_id=case_id,
         actor=actor if actor is not None and actor.is_authenticated else None,
@@ -102,7 +103,7 @@ def record(
     # apiece inside every transition's transaction.
     event.full_clean(exclude=["case", "actor"])
     event.save()
-    enqueue_with_transaction(case_notify, case_id, action.value)
+    enqueue_with_transaction(case_follow_up, case_id, event.pk, action.value)
     return event
 
 

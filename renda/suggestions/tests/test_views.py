@@ -259,3 +259,27 @@ def test_the_case_page_does_not_offer_the_opinion_loops_intake(personas, login, 
     assert page.status_code == 200
     assert 'data-testid="form-accept"' not in page.text
     assert 'data-testid="form-assign"' not in page.text
+
+
+def test_the_case_page_leaves_the_answer_and_rating_to_the_suggestion_page(personas, login, c):
+    s = file(personas, c, cosigners=[])
+    clerk = login(personas.county_clerk)
+    url = f"/suggestions/{s.case.code}/"
+
+    def v() -> int:
+        return Case.objects.get(pk=s.case.pk).version
+
+    clerk.post(url + "review/", {"version": v(), "decision": "accept", "reason": ""})
+    clerk.post(url + "assign/", {"version": v(), "lead_unit": c.lead_unit.pk, "co_units": []})
+    lead = login(c.lead_handler)
+    lead.post(url + "sign/", {"version": v()})
+    page = lead.get(f"/cases/{s.case.code}/")
+    assert 'data-testid="form-reply"' not in page.text
+    assert f'href="{url}"' in page.text  # the link to where it is answered
+    response = lead.post(
+        f"/cases/{s.case.code}/act/reply/",
+        {"version": v(), "result_class": "resolved", "reply": "已解决。"},
+    )
+    assert response.status_code == 403
+    assert "请在代表建议页面答复和评价" in response.text
+    assert Case.objects.get(pk=s.case.pk).state == Case.State.HANDLING

@@ -28,11 +28,7 @@ def _queued() -> list[str]:
 
 def test_a_submission_queues_its_follow_up_work_without_doing_it(personas, database_queue):
     case = submit(personas)
-    assert _queued() == [
-        "renda.cases.tasks.case_notify",
-        "renda.duty.tasks.points_sync_record",
-        "renda.triage.tasks.duplicate_index_cases",
-    ]
+    assert _queued() == ["renda.cases.tasks.case_follow_up"]  # one row, whoever listens
     assert not Message.objects.filter(case=case).exists()
     assert not CaseSignature.objects.filter(case=case).exists()
 
