@@ -256,12 +256,13 @@ TALLY_NAMED_DEPUTIES = 500
 def tally_refresh(months: set[tuple[int, dt.date]] | None = None) -> int:
     """Recount the monthly tallies of these (deputy, month) pairs from the ledger — or every
     tally when `months` is None. Counting from the ledger, not adding deltas, means a tally
-    can never drift from the entries behind it. Two statements whatever the size: the tallies
-    concerned go to zero, then one GROUP BY of the active entries is upserted over them.
-    Returns the number of tallies written from entries."""
+    can never drift from the entries behind it. A few statements whatever the size: one
+    GROUP BY of the active entries into a temporary table, upserted over the tallies where
+    they differ, and the tallies concerned that no longer have entries set to zero.
+    Returns the number of tallies written from the count."""
     tally, entry = PointTally._meta.db_table, PointEntry._meta.db_table
-    where, params = ["e.status = %s"], [E.ACTIVE]
-    zero, zero_params = ["(entries <> 0 OR points <> 0)"], []
+    where, params = [f"e.status = '{E.ACTIVE.value}'"], []
+    zero, zero_params = ["(t.entries <> 0 OR t.points <> 0)"], []
     if months is not None:
         if not months:
             return 0
@@ -269,30 +270,44 @@ def tally_refresh(months: set[tuple[int, dt.date]] | None = None) -> int:
         last = max(m for _, m in months)
         where.append("e.date BETWEEN %s AND %s")
         params += [first, _month_end(last)]
-        zero.append("month BETWEEN %s AND %s")
+        zero.append("t.month BETWEEN %s AND %s")
         zero_params += [first, last]
         deputies = sorted({d for d, _ in months})
         if len(deputies) <= TALLY_NAMED_DEPUTIES:
             marks = ", ".join(["%s"] * len(deputies))
             where.append(f"e.deputy_id IN ({marks})")
             params += deputies
-            zero.append(f"deputy_id IN ({marks})")
+            zero.append(f"t.deputy_id IN ({marks})")
             zero_params += deputies
     with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS duty_tally_count")
         cursor.execute(
-            f'UPDATE "{tally}" SET points = 0, entries = 0 WHERE {" AND ".join(zero)}',
-            zero_params,
+            "CREATE TEMPORARY TABLE duty_tally_count (deputy_id bigint, month date, "
+            "points decimal(8, 1), entries integer, PRIMARY KEY (deputy_id, month))"
         )
-        # WHERE and GROUP BY before ON CONFLICT: SQLite's upsert needs the WHERE to parse.
         cursor.execute(
-            f'INSERT INTO "{tally}" (deputy_id, month, points, entries) '
+            "INSERT INTO duty_tally_count (deputy_id, month, points, entries) "
             f"SELECT e.deputy_id, {_month_sql('e.date')} AS m, SUM(e.points), COUNT(*) "
-            f'FROM "{entry}" e WHERE {" AND ".join(where)} GROUP BY e.deputy_id, m '
-            "ON CONFLICT (deputy_id, month) DO UPDATE "
-            "SET points = excluded.points, entries = excluded.entries",
+            f'FROM "{entry}" e WHERE {" AND ".join(where)} GROUP BY e.deputy_id, m',
             params,
         )
-        return cursor.rowcount
+        # WHERE true before ON CONFLICT: SQLite's upsert needs a WHERE to parse.
+        cursor.execute(
+            f'INSERT INTO "{tally}" (deputy_id, month, points, entries) '
+            "SELECT deputy_id, month, points, entries FROM duty_tally_count WHERE true "
+            "ON CONFLICT (deputy_id, month) DO UPDATE "
+            "SET points = excluded.points, entries = excluded.entries "
+            f'WHERE "{tally}".points <> excluded.points OR "{tally}".entries <> excluded.entries'
+        )
+        written = cursor.rowcount
+        cursor.execute(
+            f'UPDATE "{tally}" SET points = 0, entries = 0 WHERE id IN (SELECT t.id FROM '
+            f'"{tally}" t WHERE {" AND ".join(zero)} AND NOT EXISTS (SELECT 1 FROM '
+            "duty_tally_count c WHERE c.deputy_id = t.deputy_id AND c.month = t.month))",
+            zero_params,
+        )
+        cursor.execute("DROP TABLE duty_tally_count")
+    return written
 
 
 def records_touched(sender_label: str, pk: int) -> dict[str, list[int]]:
