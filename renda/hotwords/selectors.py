@@ -188,7 +188,8 @@ def _terms_in_scope(reach: _Reach, category: Category | None) -> QuerySet[CaseTe
 _OWN_AREA = frozenset({Level.TOWN, Level.VILLAGE})
 
 
-def _part_sql(part: tiers.Part, columns: str) -> tuple[str, list]:
+def _part_sql(part: tiers.Part, columns: str, term: str | None) -> tuple[str, list]:
+    """`SELECT "term", <columns>` of the rows of one part (only `term`'s when given)."""
     adapt = connection.ops.adapt_datefield_value
     ids = [n.id for n in part.nodes]
     marks = ", ".join(["%s"] * len(ids))
@@ -198,7 +199,11 @@ def _part_sql(part: tiers.Part, columns: str) -> tuple[str, list]:
             f'WHERE "node_id" IN ({marks}) AND "grain" = %s AND "category" = %s '
             'AND "start" BETWEEN %s AND %s'
         )
-        return sql, [*ids, part.grain, part.category, adapt(part.first), adapt(part.last)]
+        params = [*ids, part.grain, part.category, adapt(part.first), adapt(part.last)]
+        if term is not None:
+            sql += ' AND "term" = %s'
+            params.append(term)
+        return sql, params
     own = [n.id for n in part.nodes if n.level in _OWN_AREA]
     larger = [n.path for n in part.nodes if n.level not in _OWN_AREA]
     where, params = [], []
@@ -217,14 +222,19 @@ def _part_sql(part: tiers.Part, columns: str) -> tuple[str, list]:
     if part.category is not None:
         sql += ' AND "category_id" = %s'
         params.append(part.category)
+    if term is not None:
+        sql += ' AND "term" = %s'
+        params.append(term)
     return sql, params
 
 
-def _union(periods: list[tuple[list[tiers.Part], str]]) -> tuple[str, list]:
+def _union(
+    periods: list[tuple[list[tiers.Part], str]], term: str | None = None
+) -> tuple[str, list]:
     sqls, params = [], []
     for parts, columns in periods:
         for part in parts:
-            sql, more = _part_sql(part, columns)
+            sql, more = _part_sql(part, columns, term)
             sqls.append(sql)
             params += more
     return " UNION ALL ".join(sqls), params
@@ -308,10 +318,9 @@ def case_total(
     parts = tiers.plan(reach.nodes, _category_id(category), start, end)
     if not parts:
         return 0
-    union, params = _union([(parts, '"cases" AS "a"')])
-    sql = f'SELECT SUM("a") FROM ({union}) AS "u" WHERE "term" = %s'
+    union, params = _union([(parts, '"cases" AS "a"')], term=tiers.TOTAL)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, tiers.TOTAL])
+        cursor.execute(f'SELECT SUM("a") FROM ({union}) AS "u"', params)
         return int(cursor.fetchone()[0] or 0)
 
 
