@@ -73,12 +73,9 @@ def ledger(deputy: Deputy, period: Period, *, history: bool = False) -> QuerySet
 
 
 def total(deputy: Deputy, period: Period) -> Decimal:
-    value = (
-        active_entries()
-        .filter(deputy=deputy, date__range=(period.start, period.end))
-        .aggregate(s=Sum("points"))["s"]
-    )
-    return value or Decimal(0)
+    """The deputy's active points of the period: a year is twelve monthly tallies, not the
+    thousands of entries behind them."""
+    return period_sums([deputy.pk], period).get(deputy.pk, (Decimal(0), 0))[0]
 
 
 # ---------------------------------------------------------------------------------------------
