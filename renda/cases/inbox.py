@@ -41,6 +41,10 @@ class Tab:
     q: Q
     # Whether the tab shows a count: the tabs of open work do; the history tabs do not.
     counted: bool = True
+    # Newest first, read from an index: ("state", "created_at", "id", …) for a tab of one
+    # state, ("created_at", "id", …) for the others (Case.Meta.indexes). The deadline tabs put
+    # the most urgent first, from ("state", "deadline", …): no row is read to sort them.
+    order_by: tuple[str, ...] = ("-created_at", "-pk")
 
 
 def inbox_tabs(today: dt.date | None = None) -> list[Tab]:
@@ -54,9 +58,14 @@ def inbox_tabs(today: dt.date | None = None) -> list[Tab]:
         Tab("accepted", "待交办", Q(state=S.ACCEPTED)),
         Tab("assigned", "待签收", Q(state=S.ASSIGNED)),
         Tab("handling", "办理中", Q(state=S.HANDLING)),
-        Tab("due_soon", "即将超期", running & Q(deadline__gte=today, deadline__lte=soon)),
+        Tab(
+            "due_soon",
+            "即将超期",
+            running & Q(deadline__gte=today, deadline__lte=soon),
+            order_by=("deadline", "pk"),
+        ),
         # As `selectors.overdue`: the unit missed its deadline and has not replied yet.
-        Tab("overdue", "已超期", running & Q(deadline__lt=today)),
+        Tab("overdue", "已超期", running & Q(deadline__lt=today), order_by=("deadline", "pk")),
         Tab("replied", "待评价", Q(state=S.REPLIED)),
         Tab("done", "已办结", Q(state__in=[S.CLOSED, S.REJECTED, S.MERGED]), counted=False),
     ]

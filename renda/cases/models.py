@@ -323,16 +323,19 @@ class Case(models.Model):
             # .order_by("-created_at", "-pk")[:50]`) and Open311 GET requests (public or this
             # client's, newest first, at most 1000) read this index backwards and stop after
             # one page instead of sorting every case in scope (bench/bench_cases.py).
-            models.Index(fields=["created_at", "id"], name="case_created_at"),
+            # The scope's columns follow as keys: SQLite then checks a town clerk's scope on
+            # the index entries and reads only the rows it shows (PostgreSQL likewise).
+            models.Index(
+                fields=["created_at", "id", "region", "congress"], name="case_created_scope"
+            ),
             # An inbox tab of one state, newest first (`cases.filter(state=...).order_by(
             # "-created_at", "-pk")[:50]`), and its capped count (`inbox.capped_counts`): read
             # backwards from the newest case in that state, stopping after one page.
-            # The scope's columns ride along on PostgreSQL (INCLUDE): a town clerk's count of a
-            # state then never visits the table, however many cases of that state the city has.
+            # The scope's columns are key columns (SQLite ignores INCLUDE): a town clerk's count
+            # of a state never visits the table, however many cases of that state the city has.
             models.Index(
-                fields=["state", "created_at", "id"],
-                include=["region", "congress"],
-                name="case_state_created_scope",
+                fields=["state", "created_at", "id", "region", "congress"],
+                name="case_state_created_region",
             ),
             # The portal's public list (`portal.selectors.published_cases`): published answers,
             # newest answer first, one page at a time; partial, so it holds only those rows.

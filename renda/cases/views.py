@@ -156,9 +156,7 @@ def _render_inbox(request: HttpRequest, bulk_form: forms.BulkAssignForm | None) 
         filters.is_valid()
         cases = filters.apply(cases)
     counts = inbox.tab_counts(cases, tabs)
-    # Newest first, read from an index: ("state", "created_at", "id") for a tab of one state,
-    # ("created_at", "id") for the others (Case.Meta.indexes).
-    rows = inbox.with_lead_unit(cases.filter(tab.q)).order_by("-created_at", "-pk")
+    rows = inbox.with_lead_unit(cases.filter(tab.q)).order_by(*tab.order_by)
     if tab.counted:
         paginator = Paginator(rows, PAGE_SIZE)
         # Counted with the tabs (and capped there): a list past the cap shows its newest

@@ -16,9 +16,9 @@ The measures, over the last twelve months (this month and the eleven before it):
 - 督办中 (key): open cases under supervision (督办 or 重点督办).
 
 Queries: each monthly measure is one GROUP BY (region, category) with a conditional count
-per month, over the rows of the window only (indexes `case_created_at`,
-`case_state_replied_at`/`case_state_created_scope` for the state, `case_state_deadline_scope`);
-the current overdue cases one GROUP BY (region, category) over `case_state_deadline_scope`;
+per month, over the rows of the window only (indexes `case_created_scope`,
+`case_state_replied_at`/`case_state_created_region` for the state, `case_state_deadline_region`);
+the current overdue cases one GROUP BY (region, category) over `case_state_deadline_region`;
 the two lists one query each; the regions under the reader's place one. The handling rates
 are `renda.cases.rates.rates_for_user` over the last 30 days, the hot words
 `renda.hotwords.selectors.hot_words`. The count does not depend on the number of cases.

@@ -175,7 +175,7 @@ def attendance_rows(month: Month) -> QuerySet[Attendance]:
 
 
 def collected_rows(month: Month) -> QuerySet[Case]:
-    # case_created_at (created_at, id) finds the month's cases.
+    # case_created_scope (created_at, id, region, congress) finds the month's cases.
     return Case.objects.filter(
         created_at__gte=month.start, created_at__lt=month.end, kind__in=COLLECTED_KINDS
     ).exclude(state=Case.State.MERGED)

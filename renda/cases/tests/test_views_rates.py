@@ -282,16 +282,15 @@ def _measure(client, django_assert_max_num_queries) -> tuple[int, int, int, int]
     """Queries of the page, the export and a list; and how many rows the list showed."""
     # session, user, memberships (the scope); the calendar, the town depth; per source
     # (assignments, ratings) grouped by unit, by town and the total; unit names; region
-    # names; the installation (top bar); the session's sliding expiry (savepoint, update,
-    # release).
-    with django_assert_max_num_queries(17) as page:
+    # names; the installation (top bar).
+    with django_assert_max_num_queries(14) as page:
         assert client.get(f"/cases/rates/{SEPTEMBER}").status_code == 200
     # The same but the installation: nothing is rendered.
-    with django_assert_max_num_queries(16) as export:
+    with django_assert_max_num_queries(13) as export:
         assert client.get(f"/cases/rates/export/{SEPTEMBER}").status_code == 200
     # session, user, memberships; the calendar; the count; the page of rows; the names of
-    # their units; the installation; the session's expiry (three).
-    with django_assert_max_num_queries(11) as listing:
+    # their units; the installation.
+    with django_assert_max_num_queries(8) as listing:
         listed = client.get(
             "/cases/rates/cases/?metric=satisfied&part=denominator&from=2026-09-01&to=2026-09-30"
         )

@@ -1,4 +1,4 @@
-from django import template
+from django import forms, template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -25,7 +25,12 @@ def id_number(value: str, show: bool) -> str:
 @register.filter
 def bootstrap(field):
     """Render a form field with Bootstrap's classes, marking it invalid when it has errors."""
-    input_type = getattr(field.field.widget, "input_type", "")
+    widget = field.field.widget
+    if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+        # A list of inputs: Django puts the class on the list's wrapper too, which would
+        # squeeze the whole list into one checkbox's box.
+        return field.as_widget()
+    input_type = getattr(widget, "input_type", "")
     base = {"checkbox": "form-check-input", "radio": "form-check-input", "select": "form-select"}
     base = base.get(input_type, "form-control")
     css = f"{base} is-invalid" if field.errors else base

@@ -60,3 +60,15 @@ def test_a_fast_select_shows_an_invalid_choice():
     assert 'aria-invalid="true"' in html
     assert "selected" not in html
     assert " required" not in fast_select(PickForm()["note"])
+
+
+class ListForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="类别", choices=[("a", "问题"), ("b", "建议")], widget=forms.RadioSelect
+    )
+
+
+def test_a_list_of_radio_buttons_keeps_the_checkbox_class_off_its_wrapper():
+    html = bootstrap(ListForm()["kind"])
+    assert "form-check-input" not in html
+    assert 'type="radio"' in html

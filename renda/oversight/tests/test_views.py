@@ -199,9 +199,8 @@ def test_results_count_rate_and_hide_raters(personas, login, django_assert_num_q
     evaluation = _scored(personas)
     client = login(personas.town_clerk)
     # session, user, memberships (the scope), the evaluation, comments, rater progress,
-    # subjects with their counts, the installation banner; the session's save (savepoint,
-    # update, release). Raters' names are never read.
-    with django_assert_num_queries(11):
+    # subjects with their counts, the installation banner. Raters' names are never read.
+    with django_assert_num_queries(8):
         client.get(f"/oversight/evaluations/{evaluation.pk}/")
     response = client.get(f"/oversight/evaluations/{evaluation.pk}/")
     text = response.text
