@@ -322,12 +322,15 @@ def test_it_fits_a_phone(live_personas, clock, phone_page, shot):  # noqa: F811 
     page.goto(f"/cases/rates/{SEPTEMBER}")
     expect(page.get_by_role("heading", name="办理统计", exact=True)).to_be_visible()
     expect(page.get_by_test_id("rates-table").first).to_be_visible()
+    # Measured once the stylesheets have loaded: before, the unstyled table is wider.
+    page.wait_for_load_state("load")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the page scrolls sideways on a phone ({width}px wide)"
     shot(page, "rates-phone")
     # A figure's link opens its list, which fits too.
     page.get_by_test_id("rates-row-total").get_by_test_id("denominator").nth(3).click()
     expect(page.get_by_test_id("rates-count")).to_have_text("3")
+    page.wait_for_load_state("load")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     shot(page, "rates-cases-phone")
 
