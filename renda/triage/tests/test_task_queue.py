@@ -40,7 +40,9 @@ def test_a_rolled_back_submission_leaves_nothing_queued(personas, database_queue
     assert not DBTaskResult.objects.exists()
 
 
-def test_the_worker_does_the_queued_work(personas, database_queue):
+def test_the_worker_does_the_queued_work(committed_db, personas, database_queue):
+    # committed_db: the worker closes its database connection after each task, as a
+    # long-running process should, which would end a test's enclosing transaction.
     case = submit(personas)
     call_command("db_worker", batch=True, reload=False, startup_delay=False, stdout=StringIO())
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
