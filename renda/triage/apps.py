@@ -8,7 +8,7 @@ def _index_new_case(sender, *, case_id: int, action: str, **kwargs) -> None:
         return
     from renda.triage.duplicates import duplicate_index_add_committed
 
-    duplicate_index_add_committed([case_id])
+    duplicate_index_add_committed(case_id)
 
 
 class TriageConfig(AppConfig):

@@ -43,8 +43,6 @@ RECENT = dt.timedelta(days=RECENT_DAYS)
 MAX_CANDIDATES = 5
 # At most this many cases sharing a band have their signatures compared.
 MAX_EXAMINED = 200
-# More cases than this committed at once are a bulk load (see duplicate_index_add_committed).
-BULK = 50
 # Below this estimated similarity a match is not shown: the threshold the textmine package
 # chose on its labelled evaluation set (edited copies and hard negatives).
 THRESHOLD = DEFAULT_THRESHOLD
@@ -169,23 +167,16 @@ def duplicate_index_add(*, case: Case) -> list[Candidate]:
     return found
 
 
-def duplicate_index_add_committed(case_ids: Iterable[int]) -> None:
-    """After submissions commit: index them. A few (intake) are indexed one by one with their
-    duplicates recorded; many at once (a bulk import or the demo seed) go through the batched
-    path of the rebuild, without recording pairs, so a load of thousands stays linear. A
-    failure is logged, never raised: intake never fails because of the index, and
-    rebuild_duplicate_index repairs it."""
-    ids = sorted(set(case_ids))
+def duplicate_index_add_committed(case_id: int) -> None:
+    """Index a submitted case once its submission has committed (the worker, on
+    `case_changed`), with its duplicates recorded. A case whose submission rolled back is not
+    found and skipped. A failure is logged, never raised: rebuild_duplicate_index repairs it."""
     try:
-        cases = list(Case.objects.filter(pk__in=ids).select_related("region").order_by("pk"))
-        if len(cases) > BULK:
-            for start in range(0, len(cases), 1000):
-                _index_batch(cases[start : start + 1000])
-            return
-        for case in cases:
+        case = Case.objects.select_related("region").filter(pk=case_id).first()
+        if case is not None:
             duplicate_index_add(case=case)
     except Exception:
-        logger.exception("duplicate index: cases %s not indexed", ids[:20])
+        logger.exception("duplicate index: case %s not indexed", case_id)
 
 
 def duplicate_index_rebuild(*, batch_size: int = 1000, only_missing: bool = False) -> int:
