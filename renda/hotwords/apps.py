@@ -10,13 +10,12 @@ class HotwordsConfig(AppConfig):
         # cases through signals connected from here.
         from django.db.models.signals import post_save, pre_delete
 
-        from renda.cases.models import Case, CaseEvent
+        from renda.cases.models import Case
+        from renda.cases.signals import case_changed
         from renda.hotwords import signals
 
         post_save.connect(signals.case_saved, sender=Case, dispatch_uid="hotwords_case_saved")
-        post_save.connect(
-            signals.case_event_saved, sender=CaseEvent, dispatch_uid="hotwords_case_event"
-        )
+        case_changed.connect(signals.case_changed, dispatch_uid="hotwords_case_changed")
         pre_delete.connect(
             signals.case_deleting, sender=Case, dispatch_uid="hotwords_case_deleting"
         )

@@ -90,7 +90,14 @@ def _assign(case, clerk, unit, tier="一般"):
 
 
 @pytest.fixture
-def scripted(personas, handlers, clock):
+def scripted(personas, handlers, clock, django_capture_on_commit_callbacks):
+    """The cases of `_script`, with their follow-up (the hot-words indexing among it) run as
+    the commits would run it."""
+    with django_capture_on_commit_callbacks(execute=True):
+        return _script(personas, handlers, clock)
+
+
+def _script(personas, handlers, clock):
     """Five cases over July to September 2026 (today is 09-15):
 
     - late: 东湖街道 (湖滨社区), 城乡建设, submitted 07-01, assigned and signed, never

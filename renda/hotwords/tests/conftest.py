@@ -23,9 +23,10 @@ def clock():
 
 
 @pytest.fixture
-def file_case(personas, clock):
+def file_case(personas, clock, django_capture_on_commit_callbacks):
     """`file_case(title, content, place="village", when=(2026, 9, 14), cat="城乡建设")`: a
-    citizen's case submitted through `case_submit` at that day (10:00 Shanghai)."""
+    citizen's case submitted through `case_submit` at that day (10:00 Shanghai), with its
+    follow-up (the hot-words indexing among it) run as the commit would run it."""
 
     def _file(
         title: str,
@@ -37,14 +38,15 @@ def file_case(personas, clock):
     ) -> Case:
         clock.move_to(at(*when))
         try:
-            return submit(
-                personas,
-                title=title,
-                content=content or title,
-                region=personas.regions[place],
-                grid=None,
-                category=category(cat),
-            )
+            with django_capture_on_commit_callbacks(execute=True):
+                return submit(
+                    personas,
+                    title=title,
+                    content=content or title,
+                    region=personas.regions[place],
+                    grid=None,
+                    category=category(cat),
+                )
         finally:
             clock.move_to(at(2026, 9, 15))
 

@@ -20,6 +20,24 @@ def _counts() -> dict[tuple, int]:
     }
 
 
+def test_a_submission_is_indexed_once_it_commits(personas, django_capture_on_commit_callbacks):
+    from renda.cases.tests.helpers import submit
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        case = submit(
+            personas,
+            title="湖滨路路灯不亮",
+            content="湖滨路北段路灯不亮。",
+            region=personas.regions["village"],
+            grid=None,
+            category=category("城乡建设"),
+        )
+        assert not CaseTerms.objects.filter(case=case).exists()  # not in the citizen's wait
+    for callback in callbacks:
+        callback()
+    assert CaseTerms.objects.filter(case=case).exists()
+
+
 def test_it_stores_the_terms_of_a_submitted_case(personas, file_case):
     case = file_case("湖滨路路灯不亮", "湖滨路北段三盏路灯已坏一周，夜间行人不便。")
     row = CaseTerms.objects.get(case=case)
@@ -43,12 +61,18 @@ def test_a_case_on_a_town_or_a_county_counts_under_itself(personas, file_case):
     assert CaseTerms.objects.get(case=county_case).area_id == personas.regions["county"].pk
 
 
-def test_a_category_corrected_at_acceptance_moves_the_counts(personas, file_case):
+def test_a_category_corrected_at_acceptance_moves_the_counts(
+    personas, file_case, django_capture_on_commit_callbacks
+):
     case = file_case("湖滨路夜间施工噪音扰民", "工地每天夜里施工，噪音很大。")
     before = _counts()
-    case_accept(
-        case=case, actor=personas.town_clerk, version=case.version, category=category("环境保护")
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        case_accept(
+            case=case,
+            actor=personas.town_clerk,
+            version=case.version,
+            category=category("环境保护"),
+        )
     row = CaseTerms.objects.get(case=case)
     assert row.category_id == category("环境保护").pk
     after = _counts()
