@@ -22,6 +22,7 @@ urlpatterns = [
     path("me/", include("renda.duty.me_urls")),
     path("suggestions/", include("renda.suggestions.urls")),
     path("oversight/", include("renda.oversight.urls")),
+    path("reviews/", include("renda.reviews.urls")),
     path("reports/", include("renda.reports.urls")),
     path("dashboard/", include("renda.dashboard.urls")),
     path("admin/", admin.site.urls),

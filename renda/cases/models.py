@@ -127,6 +127,7 @@ class Case(models.Model):
         CONSULTATION = "consultation", "协商会"
         HOTLINE = "hotline", "热线导入"
         OPEN311 = "open311", "Open311 接口"
+        REVIEW = "review", "审议意见"
 
     class State(models.TextChoices):
         SUBMITTED = "submitted", "待受理"

@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "renda.duty",
     "renda.suggestions",
     "renda.oversight",
+    "renda.reviews",
     "renda.reports",
     "renda.dashboard",
     "renda.workbench",

@@ -61,6 +61,7 @@ NAV: tuple[NavItem, ...] = (
         "满意度测评", "oversight:evaluation_list", "clipboard-check", Perm.DEPUTIES_VIEW, "考评"
     ),
     NavItem("我的测评", "oversight:my_sheets", "ui-radios", None, "我的", roles=(Role.DEPUTY,)),
+    NavItem("审议意见", "reviews:list", "list-task", Perm.REPORTS_VIEW, "考评"),
     NavItem("工作人员进站", "activities:visits", "person-badge", Perm.DEPUTIES_VIEW, "代表"),
     NavItem("领导驾驶舱", "dashboard:home", "speedometer2", Perm.REPORTS_VIEW, "报表"),
     NavItem("月报", "reports:overview", "calendar2-check", Perm.REPORTS_VIEW, "报表"),

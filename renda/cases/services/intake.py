@@ -14,6 +14,7 @@ from renda.cases.models import Case, Category, CodeCounter
 from renda.cases.services._core import begin, clean_phone, clean_text, move, record
 from renda.cases.workflow import Action, CaseActionNotAllowed, check, reaches_congress
 from renda.deputies.models import Deputy
+from renda.lib.memo import remembered
 from renda.org.models import Grid, OrgUnit, Region
 from renda.org.roles import Role
 from renda.org.scope import scope_for
@@ -22,6 +23,7 @@ from renda.org.scope import scope_for
 _RECORDING_ROLES = {Role.STATION_CLERK, Role.CONGRESS_CLERK, Role.SYSTEM_ADMIN}
 
 
+@remembered(key=lambda region: (region.pk, region.path))
 def congress_for_region(region: Region) -> OrgUnit:
     """The congress body that takes in a case from `region`: the congress, presidium or street
     committee sitting on the region, else on its nearest ancestor region."""
@@ -142,7 +144,11 @@ def case_submit(
         and not _is_recording_staff(actor)
     ):
         raise CaseActionNotAllowed("只能以本人身份登记代表收集的意见。")
-    on_behalf = collected_by is not None or _is_recording_staff(actor)
+    # A supervision item (督办事项) is the congress's own: the clerk who issues it is its
+    # submitter, and accepts (rates) the unit's answer.
+    on_behalf = collected_by is not None or (
+        _is_recording_staff(actor) and kind != Case.Kind.SUPERVISION_ITEM
+    )
     submitter = actor if actor is not None and not on_behalf else None
     phone = clean_phone(submitter_phone, required=submitter is None and collected_by is None)
     key = clean_text(idempotency_key, label="提交标识", max_length=64, required=False)

@@ -8,7 +8,7 @@ from renda.accounts.models import User
 from renda.cases.models import Assignment, Case, CaseSettings
 from renda.cases.services._core import begin, clean_text, move
 from renda.cases.workflow import Action
-from renda.workcal.calendar import add_working_days
+from renda.workcal.calendar import add_working_days, working_days_between
 
 # The unsatisfied rating after which a case goes to supervision (督办).
 SUPERVISE_AFTER_UNSATISFIED = 2
@@ -57,11 +57,17 @@ def case_rate(
         .order_by("-round", "-pk")
         .first()
     )
-    if last_lead is None or fresh.urgency is None:  # pragma: no cover - a reply needs both
+    if last_lead is None:  # pragma: no cover - a reply needs a lead unit
         raise ValidationError("找不到原主办单位，无法重办。")
     count = fresh.unsatisfied_count + 1
     now = timezone.now()
-    deadline = add_working_days(timezone.localdate(), fresh.urgency.working_days)
+    # A supervision item has no urgency tier: it gets its first assignment's time again.
+    days = (
+        fresh.urgency.working_days
+        if fresh.urgency is not None
+        else working_days_between(timezone.localdate(last_lead.assigned_at), last_lead.deadline)
+    )
+    deadline = add_working_days(timezone.localdate(), max(days, 1))
     again = Assignment(
         case=fresh,
         unit_id=last_lead.unit_id,

@@ -31,13 +31,18 @@ def case_assign(
     actor: User,
     version: int,
     lead_unit: OrgUnit,
-    urgency: UrgencyTier,
+    urgency: UrgencyTier | None = None,
+    working_days: int | None = None,
     co_units: Sequence[OrgUnit] = (),
     note: str = "",
 ) -> Case:
     """交办 to one lead unit (主办) and optional co-units (协办), each with the deadline of the
-    urgency tier counted in working days from today."""
+    urgency tier counted in working days from today; or, without a tier, of `working_days`
+    (a supervision item's own 整改时限)."""
     fresh, _ = begin(Action.ASSIGN, case=case, actor=actor, version=version)
+    days = urgency.working_days if urgency is not None else working_days
+    if days is None or days < 1:
+        raise ValidationError({"urgency": "请选择办理时限。"})
     congress = OrgUnit.objects.select_related("region").get(pk=fresh.congress_id)
     _check_handling_unit(lead_unit, congress)
     co_ids: set[int] = set()
@@ -49,7 +54,7 @@ def case_assign(
             raise ValidationError({"co_units": f"协办单位“{unit.name}”重复。"})
         co_ids.add(unit.pk)
     now = timezone.now()
-    deadline = add_working_days(timezone.localdate(), urgency.working_days)
+    deadline = add_working_days(timezone.localdate(), days)
     round_ = fresh.unsatisfied_count + 1
     for unit, role in [(lead_unit, Assignment.Role.LEAD)] + [
         (unit, Assignment.Role.CO) for unit in co_units
@@ -76,7 +81,7 @@ def case_assign(
         data={
             "lead_unit": lead_unit.pk,
             "co_units": [u.pk for u in co_units],
-            "urgency": urgency.name,
+            "urgency": urgency.name if urgency is not None else f"{days}个工作日",
             "deadline": deadline.isoformat(),
         },
     )

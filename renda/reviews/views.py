@@ -1,0 +1,147 @@
+"""审议意见 pages: the list with progress, create (draft with its problem list), the detail
+grouped by category, issue (交办) and the Excel export of the list with progress."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from renda.cases.workflow import CaseConflict
+from renda.lib.excel import write_sheet, xlsx_response
+from renda.reviews import forms, selectors, services
+
+
+@login_required
+def opinion_list(request: HttpRequest) -> HttpResponse:
+    if not selectors.can_view(request.user):
+        raise PermissionDenied("您没有查看审议意见的权限。")
+    return render(
+        request,
+        "reviews/list.html",
+        {
+            "rows": selectors.opinion_rows(request.user),
+            "can_create": selectors.clerk_congress(request.user) is not None,
+        },
+    )
+
+
+@login_required
+def opinion_create(request: HttpRequest) -> HttpResponse:
+    congress = selectors.clerk_congress(request.user)
+    if congress is None:
+        raise PermissionDenied("只有人大工作人员可以起草审议意见。")
+    form = forms.OpinionForm(request.POST or None, congress=congress)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                opinion = services.opinion_create(
+                    actor=request.user,
+                    congress=congress,
+                    title=d["title"],
+                    subject=d["subject"],
+                    meeting=d["meeting"],
+                    meeting_date=d["meeting_date"],
+                    text=d["text"],
+                    category=d["category"],
+                    items=d["parsed_items"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, "；".join(exc.messages))
+            else:
+                messages.success(request, "审议意见已保存为草稿，核对问题清单后请点击“交办”。")
+                return redirect("reviews:detail", opinion.pk)
+        status = 400
+    return render(
+        request,
+        "reviews/form.html",
+        {"form": form, "congress": congress, "units": selectors.unit_names(congress)},
+        status=status,
+    )
+
+
+@login_required
+def opinion_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    opinion = selectors.get_opinion_for_user(request.user, pk)
+    total, groups = selectors.opinion_progress(opinion)
+    return render(
+        request,
+        "reviews/detail.html",
+        {
+            "opinion": opinion,
+            "total": total,
+            "groups": groups,
+            "can_manage": selectors.may_manage(request.user, opinion.congress),
+        },
+    )
+
+
+@login_required
+@require_POST
+def opinion_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    opinion = selectors.get_opinion_for_user(request.user, pk, write=True)
+    try:
+        opinion = services.opinion_issue(actor=request.user, opinion=opinion)
+    except (ValidationError, CaseConflict) as exc:
+        text = "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        messages.error(request, f"交办失败，未作任何更改：{text}")
+    else:
+        count = opinion.items.count()
+        messages.success(request, f"已交办{count}项问题，各责任单位可在“民情办理”中签收。")
+    return redirect("reviews:detail", pk)
+
+
+@login_required
+def opinion_export(request: HttpRequest, pk: int) -> HttpResponse:
+    opinion = selectors.get_opinion_for_user(request.user, pk)
+    total, groups = selectors.opinion_progress(opinion)
+    rows = []
+    for group in groups:
+        for item in group.items:
+            case = item.case
+            rows.append(
+                [
+                    item.number,
+                    group.name,
+                    item.text,
+                    item.unit.name,
+                    item.working_days,
+                    case.code if case else "",
+                    case.deadline if case and case.deadline else "",
+                    case.get_state_display() if case else "未交办",
+                    "是" if item.is_overdue else "",
+                    case.reply if case else "",
+                ]
+            )
+    rows.append([])
+    rows.append(
+        [
+            "合计",
+            f"共{total.items}项",
+            f"已办结{total.done}项，办理中{total.in_hand}项，已超期{total.overdue}项",
+        ]
+    )
+    content = write_sheet(
+        title="问题清单",
+        headers=[
+            "序号",
+            "问题类别",
+            "问题及整改要求",
+            "责任单位",
+            "整改时限（工作日）",
+            "事项编号",
+            "办理期限",
+            "办理状态",
+            "是否超期",
+            "整改答复",
+        ],
+        rows=rows,
+    )
+    return xlsx_response(
+        content=content,
+        filename=f"{opinion.title}-问题清单.xlsx",
+        fallback=f"review-{opinion.pk}.xlsx",
+    )
