@@ -203,6 +203,22 @@ def write_sheet(*, title: str, headers: Sequence[str], rows: Iterable[Sequence[o
     return buffer.getvalue()
 
 
+def add_sheet(
+    content: bytes, *, title: str, rows: Iterable[Sequence[object]], widths: Sequence[int] = ()
+) -> bytes:
+    """`content` (an .xlsx) with one more sheet of plain rows, e.g. the definitions behind a
+    table; `widths` are the first columns' widths in characters."""
+    workbook = load_workbook(io.BytesIO(content))
+    sheet = workbook.create_sheet(title[:31])
+    for row in rows:
+        sheet.append(["" if v is None else v for v in row])
+    for i, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = width
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
 def xlsx_response(*, content: bytes, filename: str, fallback: str = "export.xlsx") -> HttpResponse:
     """A download of `content` named `filename`, which may be Chinese (RFC 5987/6266)."""
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)

@@ -19,6 +19,8 @@ from renda.cases.models import Case
 from renda.cases.services import case_sign
 from renda.cases.workflow import CaseConflict
 from renda.lib.excel import write_sheet, xlsx_response
+from renda.org.roles import Perm
+from renda.org.scope import user_can
 from renda.suggestions import forms, selectors, services
 from renda.suggestions.models import Suggestion
 
@@ -52,6 +54,7 @@ def suggestion_list(request: HttpRequest) -> HttpResponse:
             "states": Case.State.choices,
             "can_file": selectors.filing_congresses(request.user).exists(),
             "can_review": selectors.can_review(request.user),
+            "can_see_rates": user_can(request.user, Perm.ORG_VIEW),
             "to_cosign": selectors.pending_cosign(request.user)[:20],
         },
     )

@@ -1,0 +1,286 @@
+"""建议办理统计: the handling rates of deputies' suggestions per lead unit (主办单位) and in
+total, for one congress session (届次/会次) or the suggestions filed between sessions, and for
+one year; and the counts of the annual handling table (年度建议办理情况表).
+
+One row is counted per suggestion: its lead assignment of the first round (主办, `round` 1)
+that the unit did not return. That row holds the lead unit, the statutory deadline and the
+first answer's time: `suggestion_assign` gives it the deadline three months from the first
+assignment, `suggestion_extend` moves it (at most six months, with approval) and a unit's
+return followed by a new assignment keeps the first assignment's clock. The answer class (A/B/C)
+and the deputy's rating are the case's (`result_class`, `rating`): the latest answer and the
+latest rating. A suggestion returned by its unit and not yet assigned again has no such row and
+is not counted until it is.
+
+The definitions (the page and the Excel show `RATES` and `MEASURES`):
+
+- 按时办结率 = 按时答复 ÷ 应办结: suggestions first answered on or before their deadline, over
+  those answered or whose deadline has passed (a suggestion still within its deadline and not
+  answered cannot be judged yet).
+- 解决率 = A类答复 ÷ 已答复: of the suggestions answered, those whose answer is A class
+  (已解决或采纳).
+- 满意率 = (满意 + 基本满意) ÷ 已评价: of the suggestions the deputy rated, those whose latest
+  rating of the answer is 满意 or 基本满意 (不满意 sends it back; a later rating replaces it).
+
+Figures and the lists behind them come from the same rows (`suggestion_rows`) and the same
+filters (`measure_q`), so a figure and its list never disagree. Everything is counted in one
+grouped query (conditional counts per lead unit, the total summed from the units), so the
+number of queries does not depend on the number of suggestions.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from renda.cases.models import Assignment, Case
+from renda.cases.rates import Figure
+from renda.org.scope import scope_for
+from renda.suggestions.models import CongressSession, Suggestion
+
+A, B, C = Suggestion.AnswerClass.A, Suggestion.AnswerClass.B, Suggestion.AnswerClass.C
+RESULT_OF = Suggestion.RESULT_OF_CLASS
+SATISFIED = (Case.Rating.SATISFIED, Case.Rating.BASICALLY_SATISFIED)
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One count of the table: its column title and what it counts."""
+
+    key: str
+    label: str
+    definition: str
+
+
+MEASURES: tuple[Measure, ...] = (
+    Measure("assigned", "交办件数", "已交办主办单位的建议（被退回尚待重新交办的暂不计）。"),
+    Measure("answered", "已答复", "主办单位已答复的建议（以首次答复为准）。"),
+    Measure("due", "应办结", "已答复或办理期限已过的建议。"),
+    Measure("on_time", "按时答复", "首次答复日期不晚于办理期限的建议。"),
+    Measure("class_a", "A类", "已答复、答复类别为A类（已解决或采纳）的建议。"),
+    Measure("class_b", "B类", "已答复、答复类别为B类（列入计划逐步解决）的建议。"),
+    Measure("class_c", "C类", "已答复、答复类别为C类（因条件限制留作参考）的建议。"),
+    Measure("rated", "已评价", "代表已对办理结果作出评价的建议。"),
+    Measure("satisfied", "满意+基本满意", "代表最近一次评价为“满意”或“基本满意”的建议。"),
+    Measure("unanswered", "未答复", "已交办、尚未答复的建议。"),
+    Measure("overdue", "超期未答复", "尚未答复且办理期限已过的建议。"),
+)
+MEASURES_BY_KEY = {m.key: m for m in MEASURES}
+
+
+@dataclass(frozen=True)
+class Rate:
+    key: str
+    label: str
+    numerator: str  # a measure key
+    denominator: str  # a measure key
+    definition: str
+
+    @property
+    def numerator_label(self) -> str:
+        return MEASURES_BY_KEY[self.numerator].label
+
+    @property
+    def denominator_label(self) -> str:
+        return MEASURES_BY_KEY[self.denominator].label
+
+
+RATES: tuple[Rate, ...] = (
+    Rate(
+        "on_time",
+        "按时办结率",
+        "on_time",
+        "due",
+        "已交办的建议中，在法定办理期限内答复的件数 ÷ 已答复或办理期限已过的件数。办理期限自"
+        "交办之日起三个月，复杂建议经批准延期的最长六个月（以延期后的期限为准）；以首次答复的"
+        "日期为准，不晚于办理期限即为按时。尚未答复且仍在期限内的暂不计入。",
+    ),
+    Rate(
+        "solved",
+        "解决率",
+        "class_a",
+        "answered",
+        "已答复的建议中，答复类别为A类（已解决或采纳）的比例；重办后再次答复的，以最近一次"
+        "答复的类别为准。",
+    ),
+    Rate(
+        "satisfied",
+        "满意率",
+        "satisfied",
+        "rated",
+        "代表已评价的建议中，对办理结果评为“满意”或“基本满意”的比例；评“不满意”转重办后"
+        "再次评价的，以最近一次评价为准。",
+    ),
+)
+RATES_BY_KEY = {r.key: r for r in RATES}
+
+
+def measure_q(key: str, today: dt.date) -> Q:
+    """The filter of one measure over `suggestion_rows` (`today` decides what is overdue)."""
+    answered = Q(replied_at__isnull=False)
+    overdue = Q(replied_at__isnull=True, deadline__lt=today)
+    filters = {
+        "assigned": Q(),
+        "answered": answered,
+        "due": answered | overdue,
+        "on_time": answered & Q(deadline__gte=TruncDate("replied_at")),
+        "class_a": answered & Q(case__result_class=RESULT_OF[A]),
+        "class_b": answered & Q(case__result_class=RESULT_OF[B]),
+        "class_c": answered & Q(case__result_class=RESULT_OF[C]),
+        "rated": Q(case__rating__in=Case.Rating.values),
+        "satisfied": Q(case__rating__in=SATISFIED),
+        "unanswered": Q(replied_at__isnull=True),
+        "overdue": overdue,
+    }
+    return filters[key]
+
+
+# --- the filter: a session (or between sessions) and a year ---------------------------------
+
+BETWEEN_SESSIONS = "none"
+
+
+@dataclass(frozen=True)
+class Filter:
+    session: CongressSession | None = None
+    between_sessions: bool = False  # 闭会期间 (filed while no session was open)
+    year: int | None = None
+
+    def q(self) -> Q:
+        q = Q()
+        if self.session is not None:
+            q &= Q(case__suggestion__session=self.session.pk)
+        elif self.between_sessions:
+            q &= Q(case__suggestion__session__isnull=True)
+        if self.year is not None:
+            q &= Q(case__suggestion__year=self.year)
+        return q
+
+    @property
+    def query(self) -> dict[str, str]:
+        """The parameters that reproduce this filter in a link."""
+        query = {}
+        if self.session is not None:
+            query["session"] = str(self.session.pk)
+        elif self.between_sessions:
+            query["session"] = BETWEEN_SESSIONS
+        if self.year is not None:
+            query["year"] = str(self.year)
+        return query
+
+    @property
+    def label(self) -> str:
+        parts = []
+        if self.session is not None:
+            parts.append(f"{self.session.term.congress.name}{self.session}")
+        elif self.between_sessions:
+            parts.append("闭会期间提出的建议")
+        if self.year is not None:
+            parts.append(f"{self.year}年度")
+        return "，".join(parts) or "全部年度和会议"
+
+
+# --- the rows, in the reader's scope --------------------------------------------------------
+
+
+def suggestion_rows(user) -> QuerySet[Assignment]:
+    """One row per suggestion in the user's scope that is assigned: its first-round lead
+    assignment not returned. A handler sees only their own unit's rows."""
+    scope = scope_for(user)
+    return Assignment.objects.filter(
+        role=Assignment.Role.LEAD,
+        round=1,
+        case__suggestion__kind=Case.Kind.SUGGESTION,
+    ).filter(
+        ~Q(state=Assignment.State.RETURNED),
+        scope.q(
+            region="case__region",
+            unit="case__congress",
+            assigned_unit="unit",
+            owner=("case__suggestion__lead_deputy__user",),
+        ),
+    )
+
+
+def session_choices(user) -> list[CongressSession]:
+    """The sessions the user's suggestions were filed in, newest first."""
+    ids = suggestion_rows(user).order_by().values("case__suggestion__session")
+    return list(
+        CongressSession.objects.filter(pk__in=ids)
+        .select_related("term__congress")
+        .order_by("-opens_on", "-pk")
+    )
+
+
+def year_choices(user) -> list[int]:
+    rows = suggestion_rows(user).order_by().values_list("case__suggestion__year", flat=True)
+    return sorted(set(rows.distinct()), reverse=True)
+
+
+# --- the figures ----------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    kind: str  # "unit" or "total"
+    key: int | None
+    name: str
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def figure(self, rate: Rate) -> Figure:
+        return Figure(self.counts.get(rate.numerator, 0), self.counts.get(rate.denominator, 0))
+
+    @property
+    def group_query(self) -> dict[str, str]:
+        return {"unit": str(self.key)} if self.kind == "unit" else {}
+
+
+@dataclass
+class RatesTable:
+    filter: Filter
+    units: list[Row]
+    total: Row
+    today: dt.date
+
+
+def rates_for_user(user, flt: Filter, *, today: dt.date | None = None) -> RatesTable:
+    """The counts and rates per lead unit and in total over the user's scope.
+
+    One query: the rows grouped by lead unit (with its name and path for the order), every
+    measure a conditional count; the total is the units' sum (each row has one lead unit).
+    """
+    today = today or timezone.localdate()
+    aggregates = {m.key: Count("pk", filter=measure_q(m.key, today)) for m in MEASURES}
+    grouped = (
+        suggestion_rows(user)
+        .filter(flt.q())
+        .order_by()
+        .values("unit", "unit__name", "unit__path")
+        .annotate(**aggregates)
+        .order_by("unit__path", "unit")
+    )
+    units = []
+    total = Row("total", None, "合计", {m.key: 0 for m in MEASURES})
+    for values in grouped:
+        counts = {m.key: values[m.key] for m in MEASURES}
+        units.append(Row("unit", values["unit"], values["unit__name"], counts))
+        for key, n in counts.items():
+            total.counts[key] += n
+    return RatesTable(filter=flt, units=units, total=total, today=today)
+
+
+def measure_rows(
+    user,
+    *,
+    measure: str,
+    flt: Filter,
+    unit: int | None = None,
+    today: dt.date | None = None,
+) -> QuerySet[Assignment]:
+    """The rows one figure counts, filtered exactly as `rates_for_user` counts them."""
+    today = today or timezone.localdate()
+    qs = suggestion_rows(user).filter(flt.q(), measure_q(measure, today))
+    if unit is not None:
+        qs = qs.filter(unit=unit)
+    return qs.select_related("unit", "case", "case__suggestion", "case__suggestion__session")
