@@ -4,7 +4,14 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from renda.cases.models import Assignment, Case, CaseEvent
-from renda.cases.services import case_rate, case_reply, case_sign
+from renda.cases.services import (
+    case_accept,
+    case_assign,
+    case_rate,
+    case_reply,
+    case_sign,
+    case_submit,
+)
 from renda.reviews import selectors, services
 from renda.reviews.models import ReviewOpinion
 from renda.reviews.services import ItemInput
@@ -184,3 +191,22 @@ def test_categories_are_numbered_in_chinese():
         "九十九",
         "100",
     ]
+
+
+def test_case_assign_needs_a_tier_or_working_days(personas):
+    opinion = make_opinion(personas, issue=False)
+    item = opinion.items.get(number=1)
+    case = case_submit(
+        actor=personas.town_clerk,
+        kind=Case.Kind.SUPERVISION_ITEM,
+        title="督办事项",
+        content=item.text,
+        category=opinion.category,
+        region=personas.regions["town"],
+        channel=Case.Channel.REVIEW,
+    )
+    case = case_accept(case=case, actor=personas.town_clerk, version=case.version)
+    with pytest.raises(ValidationError, match="请选择办理时限"):
+        case_assign(case=case, actor=personas.town_clerk, version=case.version, lead_unit=item.unit)
+    case.refresh_from_db()
+    assert case.state == Case.State.ACCEPTED and not case.assignments.exists()

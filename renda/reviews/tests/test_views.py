@@ -1,5 +1,6 @@
 """The review-opinion pages per persona: list, create, detail, issue, export."""
 
+import datetime as dt
 import io
 
 import pytest
@@ -188,3 +189,14 @@ def test_export_has_the_list_with_progress(personas, login):
     assert rows[1][7] == "待评价" and rows[1][9] == "已办"
     assert rows[3][7] == "待签收"
     assert rows[-1][2] == "已办结1项，办理中2项，已超期0项"
+
+
+def test_overdue_items_are_counted_and_marked(personas, login, clock):
+    opinion = make_opinion(personas)
+    second = opinion.items.select_related("case").get(number=2).case
+    clock.move_to(dt.datetime.combine(second.deadline + dt.timedelta(days=1), dt.time(10)))
+    client = login(personas.town_clerk)
+    assert "已超期 1" in client.get("/reviews/").text
+    text = client.get(f"/reviews/{opinion.pk}/").text
+    assert 'data-testid="count-overdue">1<' in text
+    assert "已超期 · 待签收" in text
