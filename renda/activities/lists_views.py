@@ -20,6 +20,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from renda.activities import forms, selectors
+from renda.cases.models import Case
 from renda.lib.excel import xlsx_response
 from renda.org.models import Level, Region
 from renda.org.roles import Perm
@@ -82,14 +83,10 @@ def four_lists(request: HttpRequest) -> HttpResponse:
             "form": form,
             "counts": counts,
             "activities_html": _activity_rows(_newest(lists.activities), activity_prefix),
-            "problems_html": _case_table_rows(
-                lists.problems[:PAGE_ROWS], case_prefix, activity_prefix
-            ),
-            "suggestions_html": _case_table_rows(
-                lists.suggestions[:PAGE_ROWS], case_prefix, activity_prefix
-            ),
+            "problems_html": _case_table_rows(lists.problems, case_prefix, activity_prefix),
+            "suggestions_html": _case_table_rows(lists.suggestions, case_prefix, activity_prefix),
             "results_html": _case_table_rows(
-                lists.results[:PAGE_ROWS], case_prefix, activity_prefix, with_result=True
+                lists.results, case_prefix, activity_prefix, with_result=True
             ),
             "page_rows": PAGE_ROWS,
             "query": request.GET.urlencode(),
@@ -104,12 +101,28 @@ SELECTS = ("campaign", "station", "region")
 PLANNED = mark_safe(' <span class="badge text-bg-primary">计划中</span>')
 
 
-def _newest(activities) -> list:
-    """The first PAGE_ROWS activities of the work list: their ids first (the sort reads only
-    the index), then those rows with their joins and attended counts — SQLite would otherwise
-    count the attendance of every activity of a campaign before sorting and cutting."""
+def _newest(activities) -> list[tuple]:
+    """The first PAGE_ROWS activities of the work list, as the tuples `_activity_rows` shows:
+    their ids first (the sort reads only the index), then those rows with their joins and
+    attended counts — SQLite would otherwise count the attendance of every activity of a
+    campaign before sorting and cutting. Tuples, not model objects: building fifty
+    activities with their kind, station, region and campaign costs more than the query."""
     ids = list(activities.values_list("pk", flat=True)[:PAGE_ROWS])
-    return list(activities.filter(pk__in=ids)) if ids else []
+    if not ids:
+        return []
+    return list(
+        activities.filter(pk__in=ids).values_list(
+            "date",
+            "pk",
+            "title",
+            "status",
+            "kind__name",
+            "station__name",
+            "region__name",
+            "campaign__name",
+            "attended",
+        )
+    )
 
 
 def _select_html(bound) -> str:
@@ -134,38 +147,56 @@ def _select_html(bound) -> str:
     )
 
 
-def _activity_rows(activities, activity_prefix: str) -> str:
+def _activity_rows(activities: list[tuple], activity_prefix: str) -> str:
     return format_html_join(
         "",
         '<tr><td class="text-nowrap">{}</td><td><a href="{}{}/">{}</a>{}</td>'
         '<td class="text-nowrap">{}</td><td>{}</td><td>{}</td><td class="text-end">{}</td></tr>',
         (
             (
-                f"{a.date:%Y-%m-%d}",
+                f"{day:%Y-%m-%d}",
                 activity_prefix,
-                a.pk,
-                a.title,
-                PLANNED if a.status == "planned" else "",
-                a.kind.name,
-                a.station.name if a.station_id else a.region.name,
-                a.campaign.name if a.campaign_id else "",
-                a.attended,
+                pk,
+                title,
+                PLANNED if status == "planned" else "",
+                kind,
+                station or region,
+                campaign or "",
+                attended,
             )
-            for a in activities
+            for day, pk, title, status, kind, station, region, campaign, attended in activities
         ),
     )
 
 
+# What a row of the problem, suggestion and results lists shows: read as tuples, without a
+# model object for the link, its case, category, deputy and activity (six per row).
+CASE_ROW_FIELDS = (
+    "case__code",
+    "case__title",
+    "case__category__name",
+    "raised_by__name",
+    "activity_id",
+    "activity__title",
+    "activity__date",
+    "case__state",
+)
+RESULT_ROW_FIELDS = (*CASE_ROW_FIELDS, "case__result_class", "case__reply")
+CASE_STATES = dict(Case.State.choices)
+RESULT_CLASSES = dict(Case.ResultClass.choices)
+
+
 def _case_table_rows(links, case_prefix: str, activity_prefix: str, *, with_result=False) -> str:
     rows = []
-    for link in links:
-        case = link.case
+    fields = RESULT_ROW_FIELDS if with_result else CASE_ROW_FIELDS
+    for row in links.values_list(*fields)[:PAGE_ROWS]:
+        code, title, category, raised_by, activity_id, activity, day, state = row[:8]
         result = (
             format_html(
                 '<td><span class="badge text-bg-success">{}</span> '
                 '<span class="text-break">{}</span></td>',
-                case.get_result_class_display(),
-                Truncator(case.reply).chars(80),
+                RESULT_CLASSES.get(row[8], row[8]),
+                Truncator(row[9]).chars(80),
             )
             if with_result
             else ""
@@ -177,16 +208,16 @@ def _case_table_rows(links, case_prefix: str, activity_prefix: str, *, with_resu
                 '<td><a href="{}{}/">{}</a> <span class="text-secondary text-nowrap">{}</span>'
                 '</td><td class="text-nowrap">{}</td>{}</tr>',
                 case_prefix,
-                case.code,
-                case.code,
-                case.title,
-                case.category.name,
-                link.raised_by.name if link.raised_by_id else "—",
+                code,
+                code,
+                title,
+                category,
+                raised_by or "—",
                 activity_prefix,
-                link.activity_id,
-                link.activity.title,
-                f"{link.activity.date:%Y-%m-%d}",
-                case.get_state_display(),
+                activity_id,
+                activity,
+                f"{day:%Y-%m-%d}",
+                CASE_STATES.get(state, state),
                 result,
             )
         )
