@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from renda.cases.inbox import handling_units_for_congress
 from renda.cases.models import Case
+from renda.cases.selectors import cases_for_user
 from renda.cases.workflow import CLERKS, acting_congress_path
 from renda.org.models import OrgUnit
 from renda.org.roles import Perm, Role
@@ -164,6 +165,15 @@ def opinion_items(opinion: ReviewOpinion) -> list[ProblemItem]:
             and case.deadline < today
         )
     return items
+
+
+def mark_visible_cases(user, items: list[ProblemItem]) -> None:
+    """Mark each item `case_visible` when the user may open its case page (a handling unit
+    sees only its own items' cases): one query for all the items."""
+    ids = [i.case_id for i in items if i.case_id is not None]
+    visible = set(cases_for_user(user).filter(pk__in=ids).values_list("pk", flat=True))
+    for item in items:
+        item.case_visible = item.case_id in visible  # type: ignore[attr-defined]
 
 
 def opinion_progress(opinion: ReviewOpinion) -> tuple[Progress, list[CategoryGroup]]:

@@ -67,6 +67,7 @@ def opinion_create(request: HttpRequest) -> HttpResponse:
 def opinion_detail(request: HttpRequest, pk: int) -> HttpResponse:
     opinion = selectors.get_opinion_for_user(request.user, pk)
     total, groups = selectors.opinion_progress(opinion)
+    selectors.mark_visible_cases(request.user, [i for g in groups for i in g.items])
     return render(
         request,
         "reviews/detail.html",

@@ -163,15 +163,16 @@ def test_the_detail_counts_in_flat_queries(personas, login, django_assert_num_qu
     client = login(personas.town_clerk)
     client.get(f"/reviews/{opinion.pk}/")
     # session, user, memberships, the opinion, its items with their cases and units, the
-    # counts by category (one aggregate query), the installation banner.
-    with django_assert_num_queries(7):
+    # counts by category (one aggregate query), which of the cases the reader may open, the
+    # installation banner.
+    with django_assert_num_queries(8):
         response = client.get(f"/reviews/{opinion.pk}/")
     text = response.text
     assert 'data-testid="count-done">1<' in text and 'data-testid="count-in-hand">2<' in text
     bigger = make_opinion(
         personas, items=[ItemInput(f"类{i % 4}", f"问题{i}", second, 10) for i in range(31)]
     )
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get(f"/reviews/{bigger.pk}/")
     assert 'data-testid="count-in-hand">31<' in response.text
     assert response.text.count('data-testid="case-link"') == 31
@@ -200,3 +201,14 @@ def test_overdue_items_are_counted_and_marked(personas, login, clock):
     text = client.get(f"/reviews/{opinion.pk}/").text
     assert 'data-testid="count-overdue">1<' in text
     assert "已超期 · 待签收" in text
+
+
+def test_a_unit_sees_the_list_and_opens_only_its_own_items(personas, login):
+    gov, second, handler = town_units(personas)
+    items = [ItemInput("甲类", "街道的问题", gov, 10), ItemInput("甲类", "中队的问题", second, 10)]
+    opinion = make_opinion(personas, items=items)
+    ours, theirs = [i.case for i in opinion.items.select_related("case").order_by("number")]
+    text = login(handler).get(f"/reviews/{opinion.pk}/").text
+    assert f'href="/cases/{ours.code}/"' in text and f'href="/cases/{theirs.code}/"' not in text
+    assert "中队的问题" in text
+    assert login(handler).get(f"/cases/{theirs.code}/").status_code == 404
