@@ -56,3 +56,15 @@ class OpinionForm(forms.Form):
                 for message in exc.messages:
                     self.add_error("items", message)
         return data
+
+    def opinion_input(self) -> services.OpinionInput:
+        d = self.cleaned_data
+        return services.OpinionInput(
+            title=d["title"],
+            subject=d["subject"],
+            meeting=d["meeting"],
+            meeting_date=d["meeting_date"],
+            text=d["text"],
+            category=d["category"],
+            items=d["parsed_items"],
+        )

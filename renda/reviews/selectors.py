@@ -205,3 +205,21 @@ def opinion_progress(opinion: ReviewOpinion) -> tuple[Progress, list[CategoryGro
 def unit_names(congress: OrgUnit) -> list[str]:
     """The names a clerk may write as 责任单位 (shown under the form)."""
     return list(handling_units_for_congress(congress).values_list("name", flat=True))
+
+
+def opinion_initial(opinion: ReviewOpinion) -> dict:
+    """A draft as its form shows it: the problem list one item a line."""
+    lines = [
+        f"{i.category}｜{i.text}｜{i.unit.name}｜{i.working_days}"
+        for i in opinion.items.select_related("unit").order_by("number")
+    ]
+    return {
+        "title": opinion.title,
+        "subject": opinion.subject,
+        "meeting": opinion.meeting,
+        "meeting_date": opinion.meeting_date,
+        "category": opinion.category_id,
+        "text": opinion.text,
+        "default_days": None,
+        "items": "\n".join(lines),
+    }

@@ -82,51 +82,77 @@ def parse_items(lines: str, *, congress: OrgUnit, default_days: int | None) -> l
     return items
 
 
-@transaction.atomic
-def opinion_create(
-    *,
-    actor: User,
-    congress: OrgUnit,
-    title: str,
-    subject: str,
-    meeting: str = "",
-    meeting_date: dt.date,
-    text: str = "",
-    category: Category,
-    items: Sequence[ItemInput],
-) -> ReviewOpinion:
-    """A draft opinion with its problem list, numbered in the order given."""
-    if not may_manage(actor, congress):
-        raise ValidationError(f"您无权为“{congress.name}”起草审议意见。")
-    if not items:
+@dataclass(frozen=True)
+class OpinionInput:
+    """What the clerk writes on the form: the opinion and its problem list."""
+
+    title: str
+    subject: str
+    meeting_date: dt.date
+    category: Category
+    items: Sequence[ItemInput]
+    meeting: str = ""
+    text: str = ""
+
+
+def _write(opinion: ReviewOpinion, data: OpinionInput) -> None:
+    """Check and write the opinion's fields and its items, numbered in the order given: the
+    draft's items are rewritten in place, those beyond the new list removed (a draft's items
+    have no case yet: nothing was issued from them)."""
+    if not data.items:
         raise ValidationError("请填写问题清单，至少一项。")
-    if not category.is_active:
-        raise ValidationError({"category": f"领域“{category.name}”已停用。"})
-    opinion = ReviewOpinion(
-        congress=congress,
-        title=clean_text(title, label="审议意见标题", max_length=200),
-        subject=clean_text(subject, label="审议的报告", max_length=200),
-        meeting=clean_text(meeting, label="会议名称", max_length=100, required=False),
-        meeting_date=meeting_date,
-        text=clean_text(text, label="审议意见", max_length=20000, required=False),
-        category=category,
-        created_by=actor,
-    )
-    opinion.full_clean(exclude=["congress", "category", "created_by"])
+    if len(data.items) > MAX_ITEMS:
+        raise ValidationError(f"问题清单最多{MAX_ITEMS}项（现有{len(data.items)}项）。")
+    if not data.category.is_active:
+        raise ValidationError({"category": f"领域“{data.category.name}”已停用。"})
+    opinion.title = clean_text(data.title, label="审议意见标题", max_length=200)
+    opinion.subject = clean_text(data.subject, label="审议的报告", max_length=200)
+    opinion.meeting = clean_text(data.meeting, label="会议名称", max_length=100, required=False)
+    opinion.meeting_date = data.meeting_date
+    opinion.text = clean_text(data.text, label="审议意见", max_length=20000, required=False)
+    opinion.category = data.category
+    opinion.full_clean(exclude=["congress", "category", "created_by", "issued_by"])
     opinion.save()
+    old = {i.number: i for i in opinion.items.all()}
     rows = []
-    for number, item in enumerate(items, start=1):
-        row = ProblemItem(
-            opinion=opinion,
-            number=number,
-            category=clean_text(item.category, label="问题类别", max_length=50),
-            text=clean_text(item.text, label=f"第{number}项问题", max_length=2000),
-            unit=item.unit,
-            working_days=item.working_days,
-        )
+    for number, item in enumerate(data.items, start=1):
+        row = old.pop(number, None) or ProblemItem(opinion=opinion, number=number)
+        row.category = clean_text(item.category, label="问题类别", max_length=50)
+        row.text = clean_text(item.text, label=f"第{number}项问题", max_length=2000)
+        row.unit = item.unit
+        row.working_days = item.working_days
         row.full_clean(exclude=["opinion", "unit", "case"], validate_unique=False)
         rows.append(row)
-    ProblemItem.objects.bulk_create(rows)
+    opinion.items.filter(pk__in=[i.pk for i in old.values()], case__isnull=True).delete()
+    ProblemItem.objects.bulk_create([r for r in rows if r.pk is None])
+    ProblemItem.objects.bulk_update(
+        [r for r in rows if r.pk is not None], ["category", "text", "unit", "working_days"]
+    )
+
+
+@transaction.atomic
+def opinion_create(*, actor: User, congress: OrgUnit, data: OpinionInput) -> ReviewOpinion:
+    """A draft opinion with its problem list."""
+    if not may_manage(actor, congress):
+        raise ValidationError(f"您无权为“{congress.name}”起草审议意见。")
+    opinion = ReviewOpinion(congress=congress, created_by=actor)
+    _write(opinion, data)
+    return opinion
+
+
+@transaction.atomic
+def opinion_update(*, actor: User, opinion: ReviewOpinion, data: OpinionInput) -> ReviewOpinion:
+    """Correct a draft before it is issued; an issued opinion's items are cases by then."""
+    opinion = (
+        ReviewOpinion.objects.select_for_update(of=("self",))
+        .select_related("congress")
+        .get(pk=opinion.pk)
+    )
+    if not may_manage(actor, opinion.congress):
+        raise ValidationError(f"您无权修改“{opinion.congress.name}”的审议意见。")
+    if opinion.status != ReviewOpinion.Status.DRAFT:
+        raise ValidationError("该审议意见已交办，不能再修改；各项的办理请在其事项页面进行。")
+    _write(opinion, data)
     return opinion
 
 

@@ -27,40 +27,53 @@ def opinion_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-def opinion_create(request: HttpRequest) -> HttpResponse:
-    congress = selectors.clerk_congress(request.user)
-    if congress is None:
-        raise PermissionDenied("只有人大工作人员可以起草审议意见。")
-    form = forms.OpinionForm(request.POST or None, congress=congress)
+def _form_page(request: HttpRequest, congress, opinion=None) -> HttpResponse:
+    """The draft's form, to create (`opinion` None) or to correct it before it is issued."""
+    initial = selectors.opinion_initial(opinion) if opinion is not None else None
+    form = forms.OpinionForm(request.POST or None, initial=initial, congress=congress)
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            d = form.cleaned_data
+            data = form.opinion_input()
             try:
-                opinion = services.opinion_create(
-                    actor=request.user,
-                    congress=congress,
-                    title=d["title"],
-                    subject=d["subject"],
-                    meeting=d["meeting"],
-                    meeting_date=d["meeting_date"],
-                    text=d["text"],
-                    category=d["category"],
-                    items=d["parsed_items"],
-                )
+                if opinion is None:
+                    opinion = services.opinion_create(
+                        actor=request.user, congress=congress, data=data
+                    )
+                else:
+                    opinion = services.opinion_update(
+                        actor=request.user, opinion=opinion, data=data
+                    )
             except ValidationError as exc:
                 form.add_error(None, "；".join(exc.messages))
             else:
                 messages.success(request, "审议意见已保存为草稿，核对问题清单后请点击“交办”。")
                 return redirect("reviews:detail", opinion.pk)
         status = 400
-    return render(
-        request,
-        "reviews/form.html",
-        {"form": form, "congress": congress, "units": selectors.unit_names(congress)},
-        status=status,
-    )
+    context = {
+        "form": form,
+        "congress": congress,
+        "opinion": opinion,
+        "units": selectors.unit_names(congress),
+    }
+    return render(request, "reviews/form.html", context, status=status)
+
+
+@login_required
+def opinion_create(request: HttpRequest) -> HttpResponse:
+    congress = selectors.clerk_congress(request.user)
+    if congress is None:
+        raise PermissionDenied("只有人大工作人员可以起草审议意见。")
+    return _form_page(request, congress)
+
+
+@login_required
+def opinion_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    opinion = selectors.get_opinion_for_user(request.user, pk, write=True)
+    if opinion.status != opinion.Status.DRAFT:
+        messages.error(request, "该审议意见已交办，不能再修改；各项的办理请在其事项页面进行。")
+        return redirect("reviews:detail", pk)
+    return _form_page(request, opinion.congress, opinion)
 
 
 @login_required

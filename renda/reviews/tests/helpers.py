@@ -11,7 +11,7 @@ from renda.org.roles import Role
 from renda.org.services import membership_grant, unit_create
 from renda.reviews import services
 from renda.reviews.models import ReviewOpinion
-from renda.reviews.services import ItemInput
+from renda.reviews.services import ItemInput, OpinionInput
 from renda.testing import PASSWORD, Personas
 
 
@@ -56,13 +56,15 @@ def make_opinion(
     opinion = services.opinion_create(
         actor=actor,
         congress=congress,
-        title="关于街道环境状况报告的审议意见",
-        subject="2025年度环境状况和环境保护目标完成情况的报告",
-        meeting="第三次工委会议",
-        meeting_date=dt.date(2026, 9, 10),
-        text="会议认为，报告客观反映了街道环境状况……",
-        category=category(),
-        items=items,
+        data=OpinionInput(
+            title="关于街道环境状况报告的审议意见",
+            subject="2025年度环境状况和环境保护目标完成情况的报告",
+            meeting="第三次工委会议",
+            meeting_date=dt.date(2026, 9, 10),
+            text="会议认为，报告客观反映了街道环境状况……",
+            category=category(),
+            items=items,
+        ),
     )
     if issue:
         opinion = services.opinion_issue(actor=actor, opinion=opinion)

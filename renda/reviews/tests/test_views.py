@@ -212,3 +212,46 @@ def test_a_unit_sees_the_list_and_opens_only_its_own_items(personas, login):
     assert f'href="/cases/{ours.code}/"' in text and f'href="/cases/{theirs.code}/"' not in text
     assert "中队的问题" in text
     assert login(handler).get(f"/cases/{theirs.code}/").status_code == 404
+
+
+def _form(**changes) -> dict:
+    data = {
+        "title": "改过的审议意见",
+        "subject": "环境状况报告",
+        "meeting": "",
+        "meeting_date": "2026-09-10",
+        "category": category().pk,
+        "text": "",
+        "default_days": "",
+        "items": "噪声｜整治噪声｜东湖街道办事处｜12",
+    }
+    return {**data, **changes}
+
+
+def test_the_clerk_corrects_a_draft_before_issuing(personas, login):
+    opinion = make_opinion(personas, issue=False)
+    client = login(personas.town_clerk)
+    page = client.get(f"/reviews/{opinion.pk}/edit/")
+    assert page.status_code == 200
+    assert "燃煤锅炉淘汰｜加快淘汰建成区燃煤锅炉｜东湖街道办事处｜20" in page.text
+    bad = client.post(f"/reviews/{opinion.pk}/edit/", _form(items="甲类｜问题｜无此单位｜5"))
+    assert bad.status_code == 400 and "第1行：“无此单位”" in bad.text
+    assert opinion.items.count() == 3
+    response = client.post(f"/reviews/{opinion.pk}/edit/", _form())
+    assert response.status_code == 302
+    opinion.refresh_from_db()
+    assert opinion.title == "改过的审议意见"
+    assert list(opinion.items.values_list("number", "category", "working_days")) == [
+        (1, "噪声", 12)
+    ]
+
+
+def test_an_issued_or_foreign_opinion_cannot_be_edited(personas, login):
+    opinion = make_opinion(personas)
+    response = login(personas.town_clerk).post(f"/reviews/{opinion.pk}/edit/", _form())
+    assert response.status_code == 302
+    opinion.refresh_from_db()
+    assert opinion.title != "改过的审议意见" and opinion.items.count() == 3
+    draft = make_opinion(personas, issue=False)
+    assert login(personas.leader).get(f"/reviews/{draft.pk}/edit/").status_code == 403
+    assert login(personas.other_town_clerk).get(f"/reviews/{draft.pk}/edit/").status_code == 404
