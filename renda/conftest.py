@@ -1,6 +1,16 @@
 import pytest
 
+from renda.lib.memo import forget_all
 from renda.testing import Personas, build_personas, restore_migration_data
+
+
+@pytest.fixture(autouse=True)
+def _fresh_memory():
+    """Every test starts with nothing remembered by renda.lib.memo: the rows it would hand
+    out belong to another test's (rolled back) database."""
+    forget_all()
+    yield
+    forget_all()
 
 
 @pytest.fixture

@@ -8,10 +8,11 @@ how it went). An invalid key is refused rather than quietly read as "no key".
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import CharField, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from renda.cases.models import Assignment, Case, Category
+from renda.lib.memo import remembered
 from renda.open311.errors import Open311Error
 from renda.open311.models import Client, key_digest
 from renda.org.models import Region
@@ -23,13 +24,18 @@ MAX_RESULTS = 1000
 DEFAULT_RESULTS = 200
 
 
+@remembered(key=lambda digest: digest)
+def _client_by_digest(digest: str) -> Client | None:
+    return Client.objects.select_related("region").filter(key_digest=digest).first()
+
+
 def client_for_key(api_key: str | None, *, required: bool) -> Client | None:
     api_key = (api_key or "").strip()
     if not api_key:
         if required:
             raise Open311Error(403, "缺少 API 密钥（api_key）。")
         return None
-    client = Client.objects.select_related("region").filter(key_digest=key_digest(api_key)).first()
+    client = _client_by_digest(key_digest(api_key))
     if client is None:
         raise Open311Error(403, "API 密钥（api_key）无效。")
     if not client.is_active:
@@ -41,12 +47,17 @@ def services() -> QuerySet[Category]:
     return Category.objects.filter(is_active=True).order_by("sort_order", "name", "pk")
 
 
+@remembered(key=lambda pk: pk)
+def _active_category(pk: int) -> Category | None:
+    return services().filter(pk=pk).first()
+
+
 def get_service(code: str | None) -> Category:
     """The active category whose service_code (its primary key) is `code`."""
     code = (code or "").strip()
     if not code:
         raise Open311Error(400, "缺少服务代码（service_code）。")
-    category = services().filter(pk=int(code)).first() if code.isdigit() else None
+    category = _active_category(int(code)) if code.isdigit() else None
     if category is None:
         raise Open311Error(404, f"服务代码“{code}”不存在或已停用。")
     return category
@@ -58,24 +69,33 @@ def region_in(client: Client, *, code: str = "", address: str = "") -> Region:
     mentions, else the client's own region."""
     base = client.region
     if code:
-        region = Region.objects.filter(code=code).first()
+        region = _region_by_code(code)
         if region is None:
             raise Open311Error(400, f"区划代码（jurisdiction_id）“{code}”不存在。")
         if not region.path.startswith(base.path):
             raise Open311Error(400, f"区划“{region.name}”不在本客户端的受理范围（{base.name}）内。")
         return region
     if address:
-        # One query: the regions under the client's whose name occurs in the address.
-        named = (
-            Region.objects.filter(path__startswith=base.path, depth__gt=base.depth)
-            .alias(address=Value(address, output_field=CharField()))
-            .filter(address__contains=F("name"))
-            .order_by("-depth", "path")
-            .first()
-        )
-        if named is not None:
-            return named
+        for region in _regions_under(base):
+            if region.name in address:
+                return region
     return base
+
+
+@remembered(key=lambda code: code)
+def _region_by_code(code: str) -> Region | None:
+    return Region.objects.filter(code=code).first()
+
+
+@remembered(key=lambda base: (base.pk, base.path), maxsize=256)
+def _regions_under(base: Region) -> list[Region]:
+    """The regions under `base`, deepest first (a village's name before its town's), then in
+    tree order: the first one an address names is the request's region."""
+    return list(
+        Region.objects.filter(path__startswith=base.path, depth__gt=base.depth).order_by(
+            "-depth", "path"
+        )
+    )
 
 
 # What a response row shows (serializers.request_row), read as plain values: a list of a

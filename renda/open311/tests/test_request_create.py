@@ -137,6 +137,13 @@ def test_it_refuses_a_missing_unknown_or_inactive_key_with_403(api, post, fmt, k
     assert not Case.objects.exists()
 
 
+def test_a_key_deactivated_after_use_is_refused_at_once(api, post):
+    assert post("json").status_code == 201  # the client is now remembered by its key
+    api.client.is_active = False
+    api.client.save(update_fields=["is_active"])
+    assert post("json").status_code == 403
+
+
 @pytest.mark.parametrize("fmt", ["json", "xml"])
 def test_it_answers_404_for_an_unknown_service(post, fmt):
     response = post(fmt, service_code="999999")
