@@ -10,10 +10,11 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from renda.accounts.models import User
 from renda.deputies.models import Deputy
 from renda.deputies.selectors import deputies_for_user
-from renda.org.models import OrgUnit
-from renda.org.roles import Perm
+from renda.org.models import Membership, OrgUnit
+from renda.org.roles import Perm, Role
 from renda.org.scope import require, scope_for
 from renda.org.selectors import units_for_user
 from renda.oversight.models import Evaluation, EvaluationRater, EvaluationSubject, Score
@@ -62,6 +63,23 @@ def subject_units_for_user(user) -> QuerySet[OrgUnit]:
 
 def rater_deputies_for_user(user) -> QuerySet[Deputy]:
     return deputies_for_user(user).filter(user__isnull=False).order_by("name")
+
+
+# The seats of a standing committee's members and its staff who may rate (常委会组成人员
+# 及工作人员): the committee's leaders and clerks of the organising congress.
+_MEMBER_ROLES = (Role.LEADER, Role.CONGRESS_CLERK)
+
+
+def rater_members_for_user(user) -> QuerySet[User]:
+    """The committee members a clerk may ask to rate: the users holding a leader's or clerk's
+    seat in the clerk's own congress (none for anyone who organises no evaluation)."""
+    congress = clerk_congress(user)
+    if congress is None:
+        return User.objects.none()
+    seated = Membership.objects.filter(unit=congress, role__in=_MEMBER_ROLES, is_active=True)
+    return User.objects.filter(is_active=True, pk__in=seated.values("user_id")).order_by(
+        "full_name", "username"
+    )
 
 
 def sheets_for_user(user) -> QuerySet[EvaluationRater]:

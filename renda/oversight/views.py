@@ -53,6 +53,7 @@ def evaluation_create(request: HttpRequest) -> HttpResponse:
                     subject_units=list(d["subject_units"]),
                     subject_items=d["subject_items"].splitlines(),
                     rater_deputies=list(d["raters"]),
+                    rater_users=list(d["members"]),
                 )
             except ValidationError as exc:
                 form.add_error(None, _error_text(exc))

@@ -237,3 +237,49 @@ def test_export_has_the_results(personas, login):
     assert "张代表" not in str(rows)
     other = login(personas.other_town_clerk).get(f"/oversight/evaluations/{evaluation.pk}/export/")
     assert other.status_code == 404
+
+
+def _member(personas, username: str, unit: str):
+    from renda.accounts.services import user_create
+    from renda.org.roles import Role
+    from renda.org.services import membership_grant
+    from renda.testing import PASSWORD
+
+    user = user_create(username=username, password=PASSWORD, full_name="王委员", validate=False)
+    membership_grant(user=user, role=Role.LEADER, unit=personas.units[unit])
+    return user
+
+
+def test_committee_members_are_picked_as_raters_and_get_their_sheet(personas, login):
+    member = _member(personas, "town_member", "town")
+    form = login(personas.town_clerk).get("/oversight/evaluations/new/")
+    assert "王委员" in form.text and "测评的常委会组成人员" in form.text
+    response = login(personas.town_clerk).post(
+        "/oversight/evaluations/new/",
+        {
+            "title": "委员测评",
+            "opens_on": "2026-11-01",
+            "closes_on": "2026-11-30",
+            "subject_items": "背街小巷整治",
+            "members": [member.pk],
+        },
+    )
+    assert response.status_code == 302
+    evaluation = Evaluation.objects.get(title="委员测评")
+    [rater] = evaluation.raters.all()
+    assert (rater.user_id, rater.deputy_id) == (member.pk, None)
+    login(personas.town_clerk).post(f"/oversight/evaluations/{evaluation.pk}/open/")
+    assert "委员测评" in login(member).get("/oversight/mine/").text
+
+
+def test_create_refuses_another_congress_member_and_no_rater(personas, login):
+    outsider = _member(personas, "other_member", "other_town")
+    client = login(personas.town_clerk)
+    base = {"title": "测评", "opens_on": "2026-11-01", "closes_on": "2026-11-30"}
+    base["subject_items"] = "背街小巷整治"
+    response = client.post("/oversight/evaluations/new/", {**base, "members": [outsider.pk]})
+    assert response.status_code == 400
+    response = client.post("/oversight/evaluations/new/", base)
+    assert response.status_code == 400
+    assert "请至少选择一名测评人" in response.text
+    assert not Evaluation.objects.exists()
