@@ -23,15 +23,17 @@ The definitions (the page and the Excel show `RATES` and `MEASURES`):
 
 Figures and the lists behind them come from the same rows (`suggestion_rows`) and the same
 filters (`measure_q`), so a figure and its list never disagree. Everything is counted in one
-grouped query (conditional counts per lead unit, the total summed from the units), so the
-number of queries does not depend on the number of suggestions.
+grouped query (conditional counts per lead unit, session and year; the filter, the total and
+the filter's choices are summed from those groups), so the number of queries does not depend
+on the number of suggestions.
 """
 
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import TruncDate
+from django.db import connection
+from django.db.models import CharField, Count, Q, QuerySet, Value
+from django.db.models.functions import Concat, TruncDate
 from django.utils import timezone
 
 from renda.cases.models import Assignment, Case
@@ -124,7 +126,7 @@ def measure_q(key: str, today: dt.date) -> Q:
         "assigned": Q(),
         "answered": answered,
         "due": answered | overdue,
-        "on_time": answered & Q(deadline__gte=TruncDate("replied_at")),
+        "on_time": answered & _answered_by_deadline(),
         "class_a": answered & Q(case__result_class=RESULT_OF[A]),
         "class_b": answered & Q(case__result_class=RESULT_OF[B]),
         "class_c": answered & Q(case__result_class=RESULT_OF[C]),
@@ -134,6 +136,32 @@ def measure_q(key: str, today: dt.date) -> Q:
         "overdue": overdue,
     }
     return filters[key]
+
+
+def _answered_by_deadline() -> Q:
+    """The answer's local date is not after the deadline.
+
+    On SQLite `TruncDate` is a Python function called for every row (most of the query's
+    time over 20,000 suggestions), so there, in a zone with one fixed offset east of UTC
+    (Asia/Shanghai), the test is a comparison of the stored UTC text with the UTC time of the
+    midnight that ends the deadline day: 2026-12-15 ends at '2026-12-15 16:00:00'.
+    """
+    hours = _fixed_offset_hours()
+    if connection.vendor == "sqlite" and hours is not None:
+        end = Concat("deadline", Value(f" {24 - hours:02d}:00:00"), output_field=CharField())
+        return Q(replied_at__lt=end)
+    return Q(deadline__gte=TruncDate("replied_at"))
+
+
+def _fixed_offset_hours() -> int | None:
+    """The current zone's offset in whole hours (1 to 23) when it is the same all year."""
+    zone = timezone.get_current_timezone()
+    offsets = {zone.utcoffset(dt.datetime(2026, month, 1)) for month in (1, 7)}
+    if len(offsets) != 1:
+        return None
+    offset = offsets.pop()
+    hours, rest = divmod(int(offset.total_seconds()), 3600) if offset else (0, 1)
+    return hours if rest == 0 and 0 < hours < 24 else None
 
 
 # --- the filter: a session (or between sessions) and a year ---------------------------------
@@ -156,6 +184,14 @@ class Filter:
         if self.year is not None:
             q &= Q(case__suggestion__year=self.year)
         return q
+
+    def matches(self, *, session: int | None, year: int) -> bool:
+        """`q()` for one group of `counted_for_user`."""
+        if self.session is not None and session != self.session.pk:
+            return False
+        if self.between_sessions and session is not None:
+            return False
+        return self.year is None or year == self.year
 
     @property
     def query(self) -> dict[str, str]:
@@ -244,30 +280,70 @@ class RatesTable:
     today: dt.date
 
 
-def rates_for_user(user, flt: Filter, *, today: dt.date | None = None) -> RatesTable:
-    """The counts and rates per lead unit and in total over the user's scope.
+_SESSION = "case__suggestion__session"
+_YEAR = "case__suggestion__year"
 
-    One query: the rows grouped by lead unit (with its name and path for the order), every
-    measure a conditional count; the total is the units' sum (each row has one lead unit).
-    """
+
+@dataclass
+class Counted:
+    """Every count of the user's scope per lead unit, session and year: the table of any
+    filter and the filter's choices are worked out from it without another scan."""
+
+    groups: list[dict]  # ordered by the unit's path
+    today: dt.date
+
+    def table(self, flt: Filter) -> RatesTable:
+        """The counts per lead unit and in total (each row has one lead unit, so the total is
+        the units' sum)."""
+        units: dict[int, Row] = {}
+        total = Row("total", None, "合计", {m.key: 0 for m in MEASURES})
+        for group in self.groups:
+            if not flt.matches(session=group[_SESSION], year=group[_YEAR]):
+                continue
+            row = units.get(group["unit"])
+            if row is None:
+                row = Row("unit", group["unit"], group["unit__name"], {m.key: 0 for m in MEASURES})
+                units[group["unit"]] = row
+            for m in MEASURES:
+                row.counts[m.key] += group[m.key]
+                total.counts[m.key] += group[m.key]
+        return RatesTable(filter=flt, units=list(units.values()), total=total, today=self.today)
+
+    @property
+    def session_ids(self) -> set[int]:
+        return {g[_SESSION] for g in self.groups if g[_SESSION] is not None}
+
+    @property
+    def years(self) -> list[int]:
+        return sorted({g[_YEAR] for g in self.groups}, reverse=True)
+
+
+def counted_for_user(user, *, today: dt.date | None = None) -> Counted:
+    """One query: the user's rows grouped by lead unit (with its name and path for the order),
+    session and year, every measure a conditional count."""
     today = today or timezone.localdate()
     aggregates = {m.key: Count("pk", filter=measure_q(m.key, today)) for m in MEASURES}
-    grouped = (
+    groups = (
         suggestion_rows(user)
-        .filter(flt.q())
         .order_by()
-        .values("unit", "unit__name", "unit__path")
+        .values("unit", "unit__name", "unit__path", _SESSION, _YEAR)
         .annotate(**aggregates)
         .order_by("unit__path", "unit")
     )
-    units = []
-    total = Row("total", None, "合计", {m.key: 0 for m in MEASURES})
-    for values in grouped:
-        counts = {m.key: values[m.key] for m in MEASURES}
-        units.append(Row("unit", values["unit"], values["unit__name"], counts))
-        for key, n in counts.items():
-            total.counts[key] += n
-    return RatesTable(filter=flt, units=units, total=total, today=today)
+    return Counted(groups=list(groups), today=today)
+
+
+def rates_for_user(user, flt: Filter, *, today: dt.date | None = None) -> RatesTable:
+    """The counts and rates per lead unit and in total over the user's scope."""
+    return counted_for_user(user, today=today).table(flt)
+
+
+def sessions_by_ids(ids: set[int]) -> list[CongressSession]:
+    return list(
+        CongressSession.objects.filter(pk__in=ids)
+        .select_related("term__congress")
+        .order_by("-opens_on", "-pk")
+    )
 
 
 def measure_rows(

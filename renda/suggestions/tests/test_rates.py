@@ -246,6 +246,8 @@ def test_per_session_and_between_sessions(personas, scripted):
     assert _counts(table.total) == EXPECTED_2026["jd"]
     assert rates.session_choices(personas.county_clerk) == [scripted.session]
     assert rates.year_choices(personas.county_clerk) == [2026, 2025]
+    counted = rates.counted_for_user(personas.county_clerk, today=TODAY)
+    assert counted.session_ids == {scripted.session.pk} and counted.years == [2026, 2025]
 
 
 def test_before_the_deadline_nothing_is_overdue(personas, scripted):
@@ -300,3 +302,20 @@ def test_readers_outside_the_county_see_nothing(personas, scripted):
         assert rates.session_choices(user) == []
     city = rates.rates_for_user(personas.city_clerk, rates.Filter(year=2026), today=TODAY)
     assert _counts(city.total) == EXPECTED_2026["total"]
+
+
+def test_on_time_ends_at_local_midnight_after_the_deadline_day(personas, scripted):
+    # S7's deadline is 2027-03-01; an answer stamped in the last second of that day in
+    # Shanghai is on time, one at the next midnight is late.
+    lead = scripted.s[7].case.assignments.get(role="lead", round=1)
+    flt = rates.Filter(between_sessions=True, year=2026)
+    for stamp, on_time in [
+        (dt.datetime(2027, 3, 1, 23, 59, 59, 900000, tzinfo=SHANGHAI), 2),
+        (dt.datetime(2027, 3, 2, 0, 0, tzinfo=SHANGHAI), 1),
+        (dt.datetime(2027, 3, 1, 0, 0, tzinfo=SHANGHAI), 2),
+    ]:
+        Assignment.objects.filter(pk=lead.pk).update(replied_at=stamp)
+        table = rates.rates_for_user(personas.county_clerk, flt, today=TODAY)
+        assert table.total.counts["on_time"] == on_time, stamp
+        rows = rates.measure_rows(personas.county_clerk, measure="on_time", flt=flt, today=TODAY)
+        assert rows.count() == on_time
