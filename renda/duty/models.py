@@ -156,13 +156,18 @@ class PointEntry(models.Model):
         WITHDRAWN = "withdrawn", "已撤销"
 
     # No index of their own on deputy, rule and content type: each leads a composite index
-    # below, and every index costs the writes of a rule change over the whole ledger.
+    # below, and every index costs the writes of a rule change over the whole ledger. Nor a
+    # database foreign key: PostgreSQL checks one row at a time, three lookups per entry a
+    # rule change writes (together as long as the writes themselves). Entries are written only by
+    # `renda.duty.services`, from records and rules it has just read, and PROTECT keeps a
+    # deputy, rule or content type with entries from being deleted through Django.
     deputy = models.ForeignKey(
         Deputy,
         verbose_name="代表",
         on_delete=models.PROTECT,
         related_name="point_entries",
         db_index=False,
+        db_constraint=False,
     )
     rule = models.ForeignKey(
         PointRule,
@@ -170,6 +175,7 @@ class PointEntry(models.Model):
         on_delete=models.PROTECT,
         related_name="entries",
         db_index=False,
+        db_constraint=False,
     )
     source = models.CharField("积分来源", max_length=20, choices=PointRule.Source.choices)
     content_type = models.ForeignKey(
@@ -178,6 +184,7 @@ class PointEntry(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     object_id = models.PositiveBigIntegerField("来源编号")
     record = GenericForeignKey("content_type", "object_id")
@@ -194,6 +201,10 @@ class PointEntry(models.Model):
         blank=True,
         related_name="replaces",
         db_index=False,  # pointentry_replaced_by below, without the active entries' NULLs
+        # Checked by PostgreSQL, each superseded row would lock its successor (a write of
+        # that row's page) one at a time; the services set it only to the entry they have
+        # just inserted in place of it, and count that every successor was written.
+        db_constraint=False,
     )
     ended_at = models.DateTimeField("作废时间", null=True, blank=True)
     ended_note = models.CharField("作废原因", max_length=200, blank=True)
@@ -224,12 +235,17 @@ class PointEntry(models.Model):
             # A deputy's ledger and /me/: entries.filter(deputy=..., date__range=...) ordered
             # by date, active or with history (a deputy has few ended entries to skip).
             models.Index(fields=["deputy", "date"], name="pointentry_deputy_day"),
-            # Rankings: active entries in a period, summed per deputy.
+            # A deputy's active points of a period by rule (/me/, the evaluation sheet) and the
+            # sums of the partial months of a ranking, read from the index alone (SQLite reads
+            # status from the index too, though the condition implies it). Active entries
+            # only: superseding an entry takes it out of this index without writing it.
             models.Index(
-                fields=["status", "date", "deputy", "points"], name="pointentry_period_sum"
+                fields=["deputy", "date", "rule", "source", "points", "status"],
+                condition=Q(status="active"),
+                name="pointentry_active_deputy",
             ),
-            # Sync of one record: entries.filter(content_type=..., object_id__in=...).
-            models.Index(fields=["content_type", "object_id"], name="pointentry_record"),
+            # Sync of records, entries.filter(content_type=..., object_id__in=..., status=
+            # "active"), reads pointentry_one_active_per_record above.
             # A rule change: the rule's active entries (its SQL says status = 'active').
             models.Index(
                 fields=["rule"], condition=Q(status="active"), name="pointentry_rule_active"
@@ -250,8 +266,14 @@ class PointTally(models.Model):
     """A deputy's active points in one month, kept by the services from the ledger (never
     edited by hand): a year's ranking sums twelve rows per deputy instead of every entry."""
 
+    # No index of its own: pointtally_deputy_month leads with it, and a rule change rewrites
+    # the tallies of every deputy.
     deputy = models.ForeignKey(
-        Deputy, verbose_name="代表", on_delete=models.PROTECT, related_name="point_tallies"
+        Deputy,
+        verbose_name="代表",
+        on_delete=models.PROTECT,
+        related_name="point_tallies",
+        db_index=False,
     )
     month = models.DateField("月份", help_text="当月1日")
     points = models.DecimalField("积分", max_digits=8, decimal_places=1, default=0)

@@ -9,14 +9,14 @@ nothing is deleted, so every number can be traced to the rule and record behind 
 import datetime as dt
 import logging
 from collections import defaultdict
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
@@ -485,14 +485,14 @@ def _negatives(deltas: dict[tuple[int, int], Decimal]) -> list:
     deputy_ids = {d for d, _ in lowered}
     totals: dict[tuple[int, int], Decimal] = {}
     for year in sorted({y for _, y in lowered}):
-        # A year is a date range (the index on status, date, deputy, points), not a function
-        # of every row's date.
-        entries = PointEntry.objects.filter(
-            status=E.ACTIVE, date__range=(dt.date(year, 1, 1), dt.date(year, 12, 31))
+        # The year's twelve monthly tallies (brought up to date before this is called), not
+        # the entries behind them.
+        tallies = PointTally.objects.filter(
+            month__range=(dt.date(year, 1, 1), dt.date(year, 12, 1))
         )
         if len(deputy_ids) <= TALLY_NAMED_DEPUTIES:
-            entries = entries.filter(deputy_id__in=deputy_ids)
-        for row in entries.values("deputy_id").annotate(total=Sum("points")).order_by():
+            tallies = tallies.filter(deputy_id__in=deputy_ids)
+        for row in tallies.values("deputy_id").annotate(total=Sum("points")).order_by():
             totals[(row["deputy_id"], year)] = row["total"]
     rows = []
     names = Deputy.objects.in_bulk(deputy_ids)
@@ -547,20 +547,25 @@ def _reserve_ids(cursor, table: str, count: int) -> int:
     return cursor.fetchone()[0]
 
 
-# SQLite's page cache while a rule change rewrites the ledger (256 MiB instead of 2): the
-# ledger's indexes then stay in memory through the rewrite instead of being read back page by
-# page for every row.
-SQLITE_REWRITE_CACHE_KIB = 262144
+# SQLite's page cache while a rule change rewrites the ledger (1 GiB instead of 2 MiB, taken
+# only as pages are read): the ledger's table and indexes then stay in memory through the
+# rewrite instead of being read back page by page for every row.
+SQLITE_REWRITE_CACHE_KIB = 1048576
 
 
 @contextmanager
 def _sqlite_cache(cursor):
+    """A large page cache, and the temporary tables (and sorts) of the rewrite in memory rather
+    than in files: the temp_store setting cannot be changed back within the transaction, and
+    ends with the connection."""
     if connection.vendor != "sqlite":
         yield
         return
     cursor.execute("PRAGMA cache_size")
     before = cursor.fetchone()[0]
     cursor.execute(f"PRAGMA cache_size = -{SQLITE_REWRITE_CACHE_KIB}")
+    with suppress(OperationalError):  # this transaction already holds temporary tables
+        cursor.execute("PRAGMA temp_store = MEMORY")
     try:
         yield
     finally:
@@ -571,8 +576,10 @@ def _rule_reprice(rule: PointRule, note: str) -> SyncResult:
     """A rule's new points or name, when what it applies to is unchanged: every active entry of
     the rule that no longer reads as the rule says is superseded by one with the new points
     and reason, for the same record, deputy and date — in a few set-based statements, not row
-    by row. The old rows point at their successors (ids reserved first, so each old row is
-    written once and each new one inserted once); the tallies are the caller's."""
+    by row. The entries concerned are read once into a temporary table (with what the tallies
+    need); the old rows point at their successors (a block of ids reserved first, so each old
+    row is written once and each new one inserted once); the tallies move by the change of
+    points."""
     result = SyncResult()
     table = PointEntry._meta.db_table
     pg = connection.vendor == "postgresql"
@@ -584,57 +591,103 @@ def _rule_reprice(rule: PointRule, note: str) -> SyncResult:
             # No sync may add entries (and take ids) while the block is reserved and filled.
             cursor.execute(f'LOCK TABLE "{table}" IN SHARE ROW EXCLUSIVE MODE')
         cursor.execute("DROP TABLE IF EXISTS duty_reprice")
+        # SQLite: an INTEGER PRIMARY KEY is the table's own rowid, no separate index.
         cursor.execute(
-            "CREATE TEMPORARY TABLE duty_reprice (old_id bigint PRIMARY KEY, new_id bigint)"
+            f"CREATE TEMPORARY TABLE duty_reprice (old_id {'bigint' if pg else 'integer'} "
+            "PRIMARY KEY, n bigint, deputy_id bigint, month date, year integer, "
+            "points decimal(5, 1))"
         )
-        # status = 'active' written out: SQLite uses a partial index only for a literal.
-        changed = (
+        # n: the entry's place in the block of new ids, whose first id is not known yet.
+        cursor.execute(
+            "INSERT INTO duty_reprice (old_id, n, deputy_id, month, year, points) "
+            "SELECT e.id, ROW_NUMBER() OVER (ORDER BY e.id), e.deputy_id, "
+            f"{_month_sql('e.date')}, {_year_sql('e.date')}, e.points "
             f"FROM \"{table}\" e WHERE e.rule_id = %s AND e.status = '{E.ACTIVE.value}' "
-            f"AND (e.points <> %s OR e.reason <> %s || {date_text})"
+            f"AND (e.points <> %s OR e.reason <> %s || {date_text})",
+            [rule.pk, rule.points, prefix],
         )
-        changed_params = [rule.pk, rule.points, prefix]
-        cursor.execute(f"SELECT COUNT(*) {changed}", changed_params)
+        cursor.execute("SELECT COUNT(*) FROM duty_reprice")
         count = cursor.fetchone()[0]
         if count:
+            if pg:
+                cursor.execute("ANALYZE duty_reprice")  # a temporary table has no statistics
             base = _reserve_ids(cursor, table, count)
-            cursor.execute(
-                "INSERT INTO duty_reprice (old_id, new_id) "
-                f"SELECT e.id, %s + ROW_NUMBER() OVER (ORDER BY e.id) {changed}",
-                [base, *changed_params],
+            _reprice_tallies(cursor, rule, result)
+            # The successors do not exist yet (replaced_by has no database foreign key: the
+            # INSERT must write every one of them).
+            supersede = f'UPDATE "{table}" SET status = %s, ended_at = %s, ended_note = %s, '
+            supersede_params = [E.SUPERSEDED, now, note[:200], base]
+            columns = (
+                "deputy_id, rule_id, source, content_type_id, object_id, date, points, reason, "
+                "record_label, status, replaced_by_id, ended_at, ended_note, created_at"
             )
-            cursor.execute(
-                f"SELECT e.deputy_id, {_year_sql('e.date')}, {_month_sql('e.date')}, "
-                f'COUNT(*), SUM(e.points) FROM duty_reprice r JOIN "{table}" e '
-                "ON e.id = r.old_id GROUP BY 1, 2, 3"
+            fresh = (
+                "e.deputy_id, e.rule_id, e.source, e.content_type_id, e.object_id, e.date, %s, "
+                f"%s || {date_text}, e.record_label, %s, NULL, NULL, %s, %s"
             )
-            for deputy_id, year, month, n, before in cursor.fetchall():
-                result.deltas[(deputy_id, year)] += rule.points * n - before
-                result.months.add((deputy_id, _as_date(month)))
-            # The successors do not exist yet: the foreign key is checked at commit. PostgreSQL
-            # joins; SQLite would scan the ledger for a join, so it looks up each id instead.
-            successor = (
-                "r.new_id FROM duty_reprice r WHERE r.old_id = {t}.id"
-                if pg
-                else "(SELECT r.new_id FROM duty_reprice r WHERE r.old_id = {t}.id) "
-                "WHERE {t}.id IN (SELECT old_id FROM duty_reprice)"
-            ).format(t=f'"{table}"')
-            cursor.execute(
-                f'UPDATE "{table}" SET status = %s, ended_at = %s, ended_note = %s, '
-                f"replaced_by_id = {successor}",
-                [E.SUPERSEDED, now, note[:200]],
-            )
-            cursor.execute(
-                f'INSERT INTO "{table}" (id, deputy_id, rule_id, source, content_type_id, '
-                "object_id, date, points, reason, record_label, status, replaced_by_id, "
-                "ended_at, ended_note, created_at) "
-                "SELECT r.new_id, e.deputy_id, e.rule_id, e.source, e.content_type_id, "
-                f"e.object_id, e.date, %s, %s || {date_text}, e.record_label, %s, NULL, "
-                f'NULL, %s, %s FROM duty_reprice r JOIN "{table}" e ON e.id = r.old_id',
-                [rule.points, prefix, E.ACTIVE, "", now],
-            )
+            fresh_params = [base, rule.points, prefix, E.ACTIVE, "", now]
+            if pg:
+                # One statement: the rows the UPDATE supersedes feed the INSERT of their
+                # successors, without reading the ledger a second time.
+                cursor.execute(
+                    f"WITH e AS ({supersede} replaced_by_id = %s + r.n FROM duty_reprice r "
+                    f'WHERE r.old_id = "{table}".id RETURNING r.n, "{table}".*) '
+                    f'INSERT INTO "{table}" (id, {columns}) SELECT %s + e.n, {fresh} FROM e',
+                    supersede_params + fresh_params,
+                )
+            else:
+                # SQLite would scan the ledger for a join: it looks up each id instead.
+                cursor.execute(
+                    f"{supersede} replaced_by_id = %s + (SELECT r.n FROM duty_reprice r "
+                    f'WHERE r.old_id = "{table}".id) '
+                    f'WHERE "{table}".id IN (SELECT old_id FROM duty_reprice)',
+                    supersede_params,
+                )
+                cursor.execute(
+                    f'INSERT INTO "{table}" (id, {columns}) SELECT %s + r.n, {fresh} '
+                    f'FROM duty_reprice r JOIN "{table}" e ON e.id = r.old_id',
+                    fresh_params,
+                )
+            if cursor.rowcount != count:  # rolls the change back: no entry points nowhere
+                raise RuntimeError(f"rule {rule.pk}: {cursor.rowcount} of {count} successors")
         cursor.execute("DROP TABLE duty_reprice")
     result.created = result.ended = count
     return result
+
+
+def _reprice_tallies(cursor, rule: PointRule, result: SyncResult) -> None:
+    """The monthly tallies of the entries in duty_reprice, moved by the change of their points
+    in one UPDATE (each entry is replaced one for one, so the counts stay): recounting every
+    active entry of the months concerned would read the whole ledger of the period. A month
+    with no tally yet (never the case while the services keep them) is recounted."""
+    tally = PointTally._meta.db_table
+    cursor.execute("DROP TABLE IF EXISTS duty_reprice_delta")
+    cursor.execute(
+        "CREATE TEMPORARY TABLE duty_reprice_delta (deputy_id bigint, month date, year integer, "
+        "delta decimal(10, 1), PRIMARY KEY (deputy_id, month))"
+    )
+    cursor.execute(
+        "INSERT INTO duty_reprice_delta (deputy_id, month, year, delta) "
+        "SELECT deputy_id, month, year, %s * COUNT(*) - SUM(points) FROM duty_reprice "
+        "GROUP BY deputy_id, month, year",
+        [rule.points],
+    )
+    if connection.vendor == "postgresql":
+        cursor.execute("ANALYZE duty_reprice_delta")
+    cursor.execute("SELECT deputy_id, year, SUM(delta) FROM duty_reprice_delta GROUP BY 1, 2")
+    for deputy_id, year, delta in cursor.fetchall():
+        result.deltas[(deputy_id, year)] += Decimal(str(delta)).quantize(Decimal("0.1"))
+    cursor.execute(
+        f'UPDATE "{tally}" SET points = ROUND("{tally}".points + d.delta, 1) '
+        f'FROM duty_reprice_delta d WHERE "{tally}".deputy_id = d.deputy_id '
+        f'AND "{tally}".month = d.month AND d.delta <> 0'
+    )
+    cursor.execute(
+        "SELECT d.deputy_id, d.month FROM duty_reprice_delta d WHERE NOT EXISTS "
+        f'(SELECT 1 FROM "{tally}" t WHERE t.deputy_id = d.deputy_id AND t.month = d.month)'
+    )
+    result.months.update((deputy_id, _as_date(month)) for deputy_id, month in cursor.fetchall())
+    cursor.execute("DROP TABLE duty_reprice_delta")
 
 
 class _Preview(Exception):
