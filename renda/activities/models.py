@@ -185,8 +185,13 @@ class Activity(models.Model):
             models.Index(fields=["region", "date"], name="activity_region_date"),
             # A station's activities and the station clerk's list.
             models.Index(fields=["station", "date"], name="activity_station_date"),
-            # A campaign's four lists: activities.filter(campaign=..., date__range=...).
-            models.Index(fields=["campaign", "date"], name="activity_campaign_date"),
+            # A campaign's four lists: activities.filter(campaign=..., date__range=...), newest
+            # first, counted and cut with the reader's scope and the status read from the
+            # index alone.
+            models.Index(
+                fields=["campaign", "date", "status", "region", "organiser", "created_by"],
+                name="activity_campaign_scope",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -263,8 +268,11 @@ class Attendance(models.Model):
         ]
         indexes = [
             # A deputy's activities (/me/, the duty ledger): attendances.filter(deputy=...,
-            # status=...).
-            models.Index(fields=["deputy", "status"], name="attendance_deputy_status"),
+            # status=...) joined to their activities, the activity read from the index (a
+            # deputy's thousands of attendances are not each looked up in the table).
+            models.Index(
+                fields=["deputy", "status", "activity"], name="attendance_deputy_activity"
+            ),
         ]
 
     def __str__(self) -> str:
