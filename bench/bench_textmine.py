@@ -133,13 +133,15 @@ def main() -> None:
     )
     print(
         "model (char 1-3 full + title, max-match words 1-2 on a jieba-built lexicon, "
-        "NB-SVM, sigmoid calibration):"
+        "NB-SVM + plain linear SVM blended, sigmoid calibration):"
     )
     print(_line("validation", val))
     print(_line("validation, full msgs", val_full))
     print(_line("test", result))
     for label, f1 in result["per_class_f1"].items():
         print(f"    F1 {f1:.4f}  {label}")
+    weakest = min(result["per_class_f1"], key=result["per_class_f1"].get)
+    print(f"  weakest class          {weakest} F1 {result['per_class_f1'][weakest]:.4f} (test)")
     lat, cpu = result["latency_ms"], result["cpu_ms"]
     print(f"  training time          {training_seconds:.1f} s ({len(train)} rows)")
     print(f"  model size on disk     {size:.1f} MB ({model.coef.shape[0]} features)")
