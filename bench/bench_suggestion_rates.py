@@ -409,10 +409,10 @@ def _time(client, url: str, params: dict) -> tuple[list[float], int, int]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    # The log keeps its last 9,000 queries: once generation filled it, a capture sees none.
-    connection.queries_log.clear()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, params)  # warm-up
+    # Counted now: the next request clears the log the capture reads from.
+    query_count = len(queries.captured_queries)
     if response.status_code != 200:
         raise RuntimeError(f"{url} {params}: HTTP {response.status_code}")
     samples = []
@@ -420,7 +420,7 @@ def _time(client, url: str, params: dict) -> tuple[list[float], int, int]:
         started = time.perf_counter()
         client.get(url, params)
         samples.append((time.perf_counter() - started) * 1000)
-    return samples, len(queries.captured_queries), len(response.content)
+    return samples, query_count, len(response.content)
 
 
 def _measure(label: str, user) -> list[dict]:

@@ -100,10 +100,6 @@ def _table(request: HttpRequest) -> tuple[FilterForm, rates.RatesTable | None]:
     return form, counted.table(flt) if flt is not None else None
 
 
-def _link(base: str, flt: rates.Filter, measure: str, group: dict[str, str]) -> str:
-    return base + "?" + urlencode({"measure": measure, **group, **flt.query})
-
-
 # The table's columns after the unit's name: one count, several counts side by side, or a rate.
 COLUMNS: list[tuple[str, tuple[str, ...] | rates.Rate]] = [
     ("交办件数", ("assigned",)),
@@ -126,8 +122,8 @@ def _cells(table: rates.RatesTable) -> list[tuple[rates.Row, SafeString]]:
     wrote, escaped once more for the attribute.
     """
     base = reverse("suggestions:rates_list")
-    # The same query as `_link` writes, put together from its parts once (urlencode for every
-    # one of a few thousand links was a third of the page's time).
+    # /suggestions/rates/list/?measure=…&unit=…&session=…&year=…, put together from its
+    # parts (urlencode for every one of a few thousand links was a third of the page's time).
     tail = escape("&" + urlencode(table.filter.query)) if table.filter.query else ""
 
     def link(key: str, group: dict[str, str], text: object, extra: str = "") -> str:
