@@ -98,6 +98,25 @@ def clock_running(clock: Clock) -> Iterator[None]:
         yield
 
 
+def timeline_run(
+    clock: Clock, lives: list[tuple[dt.datetime, int, Iterator[dt.datetime]]], *, until
+) -> None:
+    """Run the steps of all `lives` (first moment, tie-breaking index, generator) in time
+    order with the clock set to each step's moment; a generator yields its next moment, and
+    steps that would fall after `until` never happen."""
+    heap = sorted(lives, key=lambda life: life[:2])
+    while heap:
+        at, index, life = heapq.heappop(heap)
+        if at > until:
+            continue
+        clock.now = at
+        try:
+            following = next(life)
+        except StopIteration:
+            continue
+        heapq.heappush(heap, (max(following, at), index, life))
+
+
 def _office(t: dt.datetime, rng: random.Random) -> dt.datetime:
     """The first office moment (Mon–Fri 8:30–17:30, local) at or after `t`."""
     local = t.astimezone(TZ)
@@ -274,19 +293,8 @@ class Seeder:
     # --- the timeline -------------------------------------------------------------------
 
     def run(self, clock: Clock) -> None:
-        heap: list[tuple[dt.datetime, int, Iterator[dt.datetime]]] = []
-        for spec in sorted(self.specs, key=lambda s: (s.at, s.index)):
-            heapq.heappush(heap, (spec.at, spec.index, self._life(spec)))
-        while heap:
-            at, index, life = heapq.heappop(heap)
-            if at > self.now:
-                continue
-            clock.now = at
-            try:
-                following = next(life)
-            except StopIteration:
-                continue
-            heapq.heappush(heap, (max(following, at), index, life))
+        lives = [(spec.at, spec.index, self._life(spec)) for spec in self.specs]
+        timeline_run(clock, lives, until=self.now)
 
     def _submit(self, spec: Spec) -> Case:
         cast = self.cast

@@ -48,6 +48,7 @@ class DemoSummary:
     cases_closed: int = 0
     cases_rejected_or_merged: int = 0
     case_events: int = 0
+    suggestions: int = 0
     accounts_of_record: int = 0
 
     LABELS = {
@@ -81,6 +82,7 @@ class DemoSummary:
         "cases_closed": "其中已办结",
         "cases_rejected_or_merged": "其中不予受理、已合并",
         "case_events": "办理记录（条）",
+        "suggestions": "代表建议",
     }
 
     def rows(self) -> list[tuple[str, int]]:
@@ -128,17 +130,20 @@ def demo_summary(*, size: str, seed: int) -> DemoSummary:
 
 
 def _case_counts() -> dict[str, int]:
-    states = dict(Case.objects.order_by().values_list("state").annotate(n=Count("pk")))
+    # Deputies' suggestions and motions are counted apart (one not accepted is an opinion).
+    opinions = Case.objects.exclude(kind__in=[Case.Kind.SUGGESTION, Case.Kind.MOTION])
+    states = dict(opinions.order_by().values_list("state").annotate(n=Count("pk")))
     S = Case.State
     return {
         "cases": sum(states.values()),
         "cases_waiting": states.get(S.SUBMITTED, 0) + states.get(S.ACCEPTED, 0),
         "cases_handling": states.get(S.ASSIGNED, 0) + states.get(S.HANDLING, 0),
-        "cases_overdue": overdue(Case.objects.all()).count(),
+        "cases_overdue": overdue(opinions).count(),
         "cases_replied": states.get(S.REPLIED, 0),
         "cases_closed": states.get(S.CLOSED, 0),
         "cases_rejected_or_merged": states.get(S.REJECTED, 0) + states.get(S.MERGED, 0),
         "case_events": CaseEvent.objects.count(),
+        "suggestions": Case.objects.filter(kind=Case.Kind.SUGGESTION).count(),
     }
 
 

@@ -18,6 +18,7 @@ from renda.demo.cases_seed import demo_cases_seed
 from renda.demo.plan import DEMO_PASSWORD, PLATFORM_NAME, city_plan
 from renda.demo.selectors import DemoSummary, demo_summary
 from renda.demo.shapes import SIZES, CityPlan
+from renda.demo.suggestions_seed import demo_suggestions_seed
 from renda.deputies.models import Deputy, GridAssignment, Seat, Sector, StationMembership, Term
 from renda.org.models import Grid, OrgUnit, Region, Station
 from renda.org.services import (
@@ -32,11 +33,17 @@ from renda.org.services import (
 
 @transaction.atomic
 def demo_city_seed(
-    *, size: str, seed: int, now: dt.datetime | None = None, cases: int | None = None
+    *,
+    size: str,
+    seed: int,
+    now: dt.datetime | None = None,
+    cases: int | None = None,
+    suggestions: int | None = None,
 ) -> DemoSummary:
     """Build the demo city of `size` from `seed`, with a year of opinion cases up to `now`
-    (about `cases` of them, by default the size's number; 0 for none), and mark the
-    installation as a demo.
+    (about `cases` of them, by default the size's number; 0 for none) and of deputies'
+    suggestions (`suggestions`, by default the size's number, none in a city without cases),
+    and mark the installation as a demo.
 
     Refuses a database that already has regions: the demo city would mix with real data.
     """
@@ -66,6 +73,10 @@ def demo_city_seed(
         count = SIZES[size].cases if cases is None else cases
         if count:
             demo_cases_seed(seed=seed, count=count, now=now)
+        if suggestions is None:
+            suggestions = SIZES[size].suggestions if count else 0
+        if suggestions:
+            demo_suggestions_seed(seed=seed, count=suggestions, now=now)
         installation_mark_demo(name=PLATFORM_NAME, seed=seed, size=size)
     return demo_summary(size=size, seed=seed)
 

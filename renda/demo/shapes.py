@@ -26,6 +26,8 @@ class SizeSpec:
     town_also_county: float
     # Opinion cases over the past year (`renda.demo.cases_seed`), about.
     cases: int = 0
+    # Deputies' suggestions over the past year (`renda.demo.suggestions_seed`).
+    suggestions: int = 0
 
 
 SIZES: dict[str, SizeSpec] = {
@@ -44,6 +46,7 @@ SIZES: dict[str, SizeSpec] = {
         city_also_county=0.25,
         town_also_county=0.25,
         cases=200,
+        suggestions=20,
     ),
     "city": SizeSpec(
         county_kinds=("district", "district", "county", "city"),
@@ -60,6 +63,7 @@ SIZES: dict[str, SizeSpec] = {
         city_also_county=0.25,
         town_also_county=0.2,
         cases=700,
+        suggestions=120,
     ),
     "province": SizeSpec(
         county_kinds=("district",) * 3 + ("county",) * 3 + ("city",) * 2,
@@ -76,6 +80,7 @@ SIZES: dict[str, SizeSpec] = {
         city_also_county=0.25,
         town_also_county=0.2,
         cases=1500,
+        suggestions=200,
     ),
 }
 

@@ -26,7 +26,8 @@ S = Case.State
 @pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
-        summary = demo_city_seed(size="small", seed=SEED, now=NOW)
+        # The opinion cases alone: test_suggestions_seed.py covers the suggestions.
+        summary = demo_city_seed(size="small", seed=SEED, now=NOW, suggestions=0)
         yield summary
         transaction.set_rollback(True)
 

@@ -174,7 +174,9 @@ def test_it_seeds_through_the_command_and_prints_the_accounts(db):
     text = out.getvalue()
     assert "乡镇街道" in text
     assert "民情事项" in text and "办理记录" in text
-    assert 15 <= Case.objects.count() <= 25  # and the personas' few
+    # The opinion cases, and the personas' few; the size's suggestions come beside them.
+    assert 15 <= Case.objects.filter(suggestion__isnull=True).count() <= 25
+    assert "代表建议" in text and Case.objects.filter(kind=Case.Kind.SUGGESTION).exists()
     assert "town_clerk" in text and DEMO_PASSWORD in text and "人大工作人员" in text
     assert Installation.objects.get().demo_seed == 3
 
