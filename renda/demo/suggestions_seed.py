@@ -317,6 +317,7 @@ class SuggestionSeeder:
         if rng.random() < 0.06:
             yield _later(assigned, rng, 40, 50)
             case.refresh_from_db()
+            s.refresh_from_db(fields=["assigned_on"])
             limit = services.complex_limit(s)
             if case.state in Case.RUNNING_STATES and limit and case.deadline < limit:
                 services.suggestion_extend(

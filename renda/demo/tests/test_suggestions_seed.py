@@ -72,6 +72,7 @@ def test_every_answered_suggestion_has_a_class(city):
     assert "" not in classes and classes["A"] > classes["C"]
     assert Rating.objects.filter(answer__in=["satisfied", "basically_satisfied"]).exists()
     assert Promise.objects.exists()
+    assert Suggestion.objects.filter(is_complex=True).exists()  # 延期 by the congress
 
 
 def test_the_deputy_account_leads_county_suggestions(city):
