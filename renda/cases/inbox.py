@@ -51,7 +51,7 @@ def inbox_tabs(today: dt.date | None = None) -> list[Tab]:
     """The inbox tabs in display order; the first (全部) has no filter."""
     today = today or timezone.localdate()
     soon = add_working_days(today, DUE_SOON_WORKING_DAYS)
-    running = Q(state__in=Case.RUNNING_STATES)
+    # running_deadline: the deadline of a case in RUNNING_STATES (a generated column).
     return [
         Tab("all", "全部", Q(), counted=False),
         Tab("submitted", "待受理", Q(state=S.SUBMITTED)),
@@ -61,11 +61,16 @@ def inbox_tabs(today: dt.date | None = None) -> list[Tab]:
         Tab(
             "due_soon",
             "即将超期",
-            running & Q(deadline__gte=today, deadline__lte=soon),
-            order_by=("deadline", "pk"),
+            Q(running_deadline__gte=today, running_deadline__lte=soon),
+            order_by=("running_deadline", "pk"),
         ),
         # As `selectors.overdue`: the unit missed its deadline and has not replied yet.
-        Tab("overdue", "已超期", running & Q(deadline__lt=today), order_by=("deadline", "pk")),
+        Tab(
+            "overdue",
+            "已超期",
+            Q(running_deadline__lt=today),
+            order_by=("running_deadline", "pk"),
+        ),
         Tab("replied", "待评价", Q(state=S.REPLIED)),
         Tab("done", "已办结", Q(state__in=[S.CLOSED, S.REJECTED, S.MERGED]), counted=False),
     ]

@@ -222,6 +222,21 @@ class Case(models.Model):
         related_name="cases",
     )
     deadline = models.DateField("办理期限", null=True, blank=True)
+    # The deadline while a unit is working on the case (RUNNING_STATES), else empty: computed
+    # by the database, so no service keeps it. The 已超期 and 即将超期 tabs read its index in
+    # deadline order. On `state IN (…) AND deadline < …` the database read every overdue case
+    # of a city and sorted them (45-130 ms at 1M on SQLite: two states give two deadline
+    # orders), and SQLite uses no partial index for a condition given as query parameters.
+    running_deadline = models.GeneratedField(
+        expression=models.Case(
+            models.When(state__in=RUNNING_STATES, then="deadline"),
+            default=None,
+            output_field=models.DateField(),
+        ),
+        output_field=models.DateField(null=True),
+        db_persist=True,
+        verbose_name="办理中期限",
+    )
     merged_into = models.ForeignKey(
         "self",
         verbose_name="合并至",
@@ -315,6 +330,11 @@ class Case(models.Model):
             models.Index(
                 fields=["state", "deadline", "region", "congress"],
                 name="case_state_deadline_region",
+            ),
+            # The 已超期 and 即将超期 tabs, earliest deadline first; the scope's columns as keys.
+            models.Index(
+                fields=["running_deadline", "region", "congress"],
+                name="case_running_deadline",
             ),
             # close_unrated_cases: state = replied, replied_at older than the rating window.
             models.Index(fields=["state", "replied_at"], name="case_state_replied_at"),

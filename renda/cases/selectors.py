@@ -72,9 +72,10 @@ def allowed_actions(user, case: Case) -> list[str]:
 
 
 def overdue(qs: QuerySet[Case], today: dt.date | None = None) -> QuerySet[Case]:
-    """Cases whose unit has missed its deadline and not yet replied (已超期)."""
+    """Cases whose unit has missed its deadline and not yet replied (已超期): a running case's
+    deadline (`running_deadline`, indexed) before today."""
     today = today or timezone.localdate()
-    return qs.filter(state__in=Case.RUNNING_STATES, deadline__lt=today)
+    return qs.filter(running_deadline__lt=today)
 
 
 def due_for_reminder(today: dt.date | None = None) -> QuerySet[Case]:

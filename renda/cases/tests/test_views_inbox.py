@@ -342,3 +342,10 @@ def test_it_caps_the_counts_and_lists_only_the_newest(personas, login, monkeypat
     assert _codes(response) == [cases[0].code]
     assert 'data-testid="inbox-capped"' not in response.text
     assert _count(response, "accepted") == 1
+
+
+def test_running_deadline_is_the_deadline_while_a_unit_works_on_the_case(personas):
+    case = assigned_to_town(personas)
+    assert Case.objects.get(pk=case.pk).running_deadline == case.deadline is not None
+    Case.objects.filter(pk=case.pk).update(state=Case.State.REPLIED)
+    assert Case.objects.get(pk=case.pk).running_deadline is None
