@@ -229,6 +229,8 @@ def suggestion_rows(user) -> QuerySet[Assignment]:
         role=Assignment.Role.LEAD,
         round=1,
         case__suggestion__kind=Case.Kind.SUGGESTION,
+        # Not one that the committee did not accept (不予立案): its case goes on as an opinion.
+        case__kind=Case.Kind.SUGGESTION,
     )
     if connection.vendor == "postgresql":
         cases = Suggestion.objects.filter(kind=Case.Kind.SUGGESTION).order_by().values("case_id")

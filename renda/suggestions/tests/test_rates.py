@@ -319,3 +319,38 @@ def test_on_time_ends_at_local_midnight_after_the_deadline_day(personas, scripte
         assert table.total.counts["on_time"] == on_time, stamp
         rows = rates.measure_rows(personas.county_clerk, measure="on_time", flt=flt, today=TODAY)
         assert rows.count() == on_time
+
+
+def test_a_suggestion_not_accepted_and_handled_as_an_opinion_is_not_counted(personas, scripted, c):
+    from renda.cases.models import UrgencyTier
+    from renda.cases.services import case_accept, case_assign
+
+    with at(2026, 9, 16):
+        s = services.suggestion_file(
+            actor=personas.deputy,
+            congress=c.congress,
+            session=None,
+            title="关于规范广场舞音量的建议",
+            content="广场舞音量过大，影响周边居民休息。",
+            category=Category.objects.order_by("pk").first(),
+            cosigners=[],
+        )
+        s = _fresh(s)
+        s = services.suggestion_review(
+            actor=personas.county_clerk,
+            suggestion=s,
+            version=s.case.version,
+            accept=False,
+            reason="属于一般性意见，转为民情意见办理。",
+        )
+        case = _fresh(s).case
+        case = case_accept(case=case, actor=personas.county_clerk, version=case.version)
+        case_assign(
+            case=case,
+            actor=personas.county_clerk,
+            version=case.version,
+            lead_unit=scripted.zj,
+            urgency=UrgencyTier.objects.order_by("pk").first(),
+        )
+    table = rates.rates_for_user(personas.county_clerk, rates.Filter(year=2026), today=TODAY)
+    assert _counts(table.total) == EXPECTED_2026["total"]
