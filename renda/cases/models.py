@@ -5,6 +5,8 @@ in `renda.cases.services`, checks `version`, and appends one `CaseEvent`. Handli
 through `Assignment`s (主办 lead / 协办 co). Nothing here is ever deleted.
 """
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -369,6 +371,16 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
+
+    def overdue_on(self, today: dt.date) -> bool:
+        """已超期 on `today`: a unit is working on it and its deadline has passed. The same
+        rows as `running_deadline < today` in the database (`selectors.overdue`), read from
+        the state in hand, which a transition may have just changed."""
+        return (
+            self.state in self.RUNNING_STATES
+            and self.deadline is not None
+            and self.deadline < today
+        )
 
 
 class Assignment(models.Model):

@@ -173,11 +173,7 @@ def _render_inbox(request: HttpRequest, bulk_form: forms.BulkAssignForm | None) 
     list_url = reverse("cases:inbox")
     for case in page.object_list:
         case.detail_url = f"{list_url}{case.code}/"
-        case.is_overdue = (
-            case.state in Case.RUNNING_STATES
-            and case.deadline is not None
-            and case.deadline < today
-        )
+        case.is_overdue = case.overdue_on(today)
         # No query: the ASSIGN check needs only the case's congress and the cached scope.
         case.can_bulk_assign = (
             clerk
@@ -256,9 +252,7 @@ def _render_detail(
         # The triage page (renda.triage) helps whoever may accept, merge or assign the case.
         "can_triage": any(a in offered for a in ("accept", "merge", "assign")),
         "answered_elsewhere": case.kind in ANSWERED_ELSEWHERE,
-        "is_overdue": case.state in Case.RUNNING_STATES
-        and case.deadline is not None
-        and case.deadline < timezone.localdate(),
+        "is_overdue": case.overdue_on(timezone.localdate()),
     }
     return render(request, "cases/detail.html", context, status=status)
 

@@ -141,7 +141,8 @@ def measure_q(measure: str, *, start: dt.date, end: dt.date, today: dt.date) -> 
             waiting | answered_late
         )
     if measure == OVERDUE:
-        return Q(state__in=Case.RUNNING_STATES, deadline__lt=today)
+        # As `renda.cases.selectors.overdue` (the indexed running_deadline).
+        return Q(running_deadline__lt=today)
     if measure == KEY:
         return Q(state__in=Case.OPEN_STATES) & ~Q(supervision=Case.Supervision.NONE)
     raise KeyError(measure)

@@ -88,8 +88,9 @@ def _progress(prefix: str = "") -> dict:
     opinion, "" from the items themselves."""
     today = timezone.localdate()
     item = f"{prefix}pk" if prefix else "pk"
-    state, deadline = f"{prefix}case__state", f"{prefix}case__deadline"
-    overdue = Q(**{f"{state}__in": Case.RUNNING_STATES, f"{deadline}__lt": today})
+    state = f"{prefix}case__state"
+    # As `renda.cases.selectors.overdue`: a running case's deadline before today.
+    overdue = Q(**{f"{prefix}case__running_deadline__lt": today})
     return {
         "n_items": Count(item),
         "n_issued": Count(f"{prefix}case"),
@@ -158,12 +159,7 @@ def opinion_items(opinion: ReviewOpinion) -> list[ProblemItem]:
     items = list(opinion.items.select_related("unit", "case").order_by("number"))
     for item in items:
         case = item.case
-        item.is_overdue = (  # type: ignore[attr-defined]
-            case is not None
-            and case.state in Case.RUNNING_STATES
-            and case.deadline is not None
-            and case.deadline < today
-        )
+        item.is_overdue = case is not None and case.overdue_on(today)  # type: ignore[attr-defined]
     return items
 
 
