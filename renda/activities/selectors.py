@@ -241,9 +241,22 @@ class FourLists:
     problems: QuerySet[ActivityCase]
     suggestions: QuerySet[ActivityCase]
     results: QuerySet[ActivityCase]
+    # The links the three case lists are drawn from, each list a condition in CASE_LISTS.
+    links: QuerySet[ActivityCase]
+
+    def case_counts(self) -> dict[str, int]:
+        """The rows of the problem, suggestion and results lists, in one query."""
+        return self.links.order_by().aggregate(
+            **{name: Count("pk", filter=q) for name, q in CASE_LISTS.items()}
+        )
 
 
 SOLVED_STATES = (Case.State.REPLIED, Case.State.CLOSED)
+CASE_LISTS = {
+    "problems": Q(nature=ActivityCase.Nature.PROBLEM),
+    "suggestions": Q(nature=ActivityCase.Nature.SUGGESTION),
+    "results": Q(case__state__in=SOLVED_STATES, case__result_class=Case.ResultClass.SOLVED),
+}
 
 
 def four_lists(
@@ -297,9 +310,8 @@ def four_lists(
         activities=activities.annotate(attended=Coalesce(Subquery(attended), Value(0))).order_by(
             "-date", "-pk"
         ),
-        problems=links.filter(nature=ActivityCase.Nature.PROBLEM),
-        suggestions=links.filter(nature=ActivityCase.Nature.SUGGESTION),
-        results=links.filter(
-            case__state__in=SOLVED_STATES, case__result_class=Case.ResultClass.SOLVED
-        ),
+        problems=links.filter(CASE_LISTS["problems"]),
+        suggestions=links.filter(CASE_LISTS["suggestions"]),
+        results=links.filter(CASE_LISTS["results"]),
+        links=links,
     )
