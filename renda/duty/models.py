@@ -200,10 +200,12 @@ class PointEntry(models.Model):
         null=True,
         blank=True,
         related_name="replaces",
-        db_index=False,  # pointentry_replaced_by below, without the active entries' NULLs
-        # Checked by PostgreSQL, each superseded row would lock its successor (a write of
-        # that row's page) one at a time; the services set it only to the entry they have
-        # just inserted in place of it, and count that every successor was written.
+        # No index: nothing looks up what an entry replaced (a page shows what replaced an
+        # entry, a join on the successor's id), and a rule change writes a superseded copy
+        # of every entry it reprices. Nor a database key: checked by PostgreSQL, each
+        # superseded row would lock its successor one at a time; the services set it only to
+        # an entry they have just read or written, and count every row they write.
+        db_index=False,
         db_constraint=False,
     )
     ended_at = models.DateTimeField("作废时间", null=True, blank=True)
@@ -235,12 +237,14 @@ class PointEntry(models.Model):
             # A deputy's ledger and /me/: entries.filter(deputy=..., date__range=...) ordered
             # by date, active or with history (a deputy has few ended entries to skip).
             models.Index(fields=["deputy", "date"], name="pointentry_deputy_day"),
-            # A deputy's active points of a period by rule (/me/, the evaluation sheet) and the
-            # sums of the partial months of a ranking, read from the index alone (SQLite reads
-            # status from the index too, though the condition implies it). Active entries
-            # only: superseding an entry takes it out of this index without writing it.
+            # A deputy's active entries of a period by rule (/me/, the evaluation sheet) and the
+            # sums of the partial months of a ranking. Active entries only: superseding an
+            # entry takes it out of this index without writing it. Not `points`: a rule
+            # change rewrites the points of its entries in place, and a column in no index
+            # leaves every index alone (PostgreSQL writes the new row version on the same
+            # page, see the fillfactor in migration 0009; SQLite rewrites the row only).
             models.Index(
-                fields=["deputy", "date", "rule", "source", "points", "status"],
+                fields=["deputy", "date", "rule", "source", "status"],
                 condition=Q(status="active"),
                 name="pointentry_active_deputy",
             ),
@@ -249,12 +253,6 @@ class PointEntry(models.Model):
             # A rule change: the rule's active entries (its SQL says status = 'active').
             models.Index(
                 fields=["rule"], condition=Q(status="active"), name="pointentry_rule_active"
-            ),
-            # What an entry replaced (and the foreign key's own checks): superseded rows only.
-            models.Index(
-                fields=["replaced_by"],
-                condition=Q(replaced_by__isnull=False),
-                name="pointentry_replaced_by",
             ),
         ]
 

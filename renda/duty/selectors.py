@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -288,10 +289,9 @@ def evaluation(user, deputy: Deputy, period: Period) -> Evaluation:
         congress = seat.term.congress
         if not own and congress.pk not in visible:
             continue
-        rows = _rank_within(congress, period)
-        place = next((r for r, d in rows if d == deputy.pk), None)
+        place = _place_within(congress, period, deputy.pk)
         if place is not None:
-            ranks.append((congress.name, place, len(rows)))
+            ranks.append((congress.name, *place))
     return Evaluation(
         deputy=deputy,
         period=period,
@@ -302,6 +302,42 @@ def evaluation(user, deputy: Deputy, period: Period) -> Evaluation:
         by_source=dict(by_source),
         ranks=ranks,
     )
+
+
+def _whole_months(period: Period) -> bool:
+    return period.start.day == 1 and _month_after(period.end) - dt.timedelta(days=1) == period.end
+
+
+def _place_within(congress: OrgUnit, period: Period, deputy_id: int) -> tuple[int, int] | None:
+    """(rank, of) of a deputy among the serving deputies of one congress, unscoped (the
+    deputy's own place is shown on their sheet even to a reader who may not see the others).
+    For whole months, one query counts the deputies with more points than this one from the
+    monthly tallies, instead of reading every deputy's total into Python; other periods rank
+    them all (`_rank_within`)."""
+    if not _whole_months(period):
+        rows = _rank_within(congress, period)
+        place = next((r for r, d in rows if d == deputy_id), None)
+        return None if place is None else (place, len(rows))
+    seats = Seat.objects.filter(term__congress=congress, status=Seat.Status.SERVING)
+    if not seats.filter(deputy_id=deputy_id).exists():
+        return None
+    mine = period_sums([deputy_id], period).get(deputy_id, (Decimal(0), 0))[0]
+    seats_sql, seats_params = seats.values("deputy_id").query.sql_with_params()
+    tally = PointTally._meta.db_table
+    # Tenths as integers: SQLite compares a SUM with a bound decimal as text otherwise.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*), COALESCE(SUM(CASE WHEN CAST(ROUND(s.total * 10) AS integer) > %s "
+            f"THEN 1 ELSE 0 END), 0), (SELECT COUNT(*) FROM ({seats_sql}) x) FROM "
+            f'(SELECT t.deputy_id, SUM(t.points) AS total FROM "{tally}" t '
+            f"WHERE t.month >= %s AND t.month <= %s AND t.deputy_id IN ({seats_sql}) "
+            "GROUP BY t.deputy_id) s",
+            [int(mine * 10), *seats_params, period.start, period.end, *seats_params],
+        )
+        with_tallies, above, of = cursor.fetchone()
+    # A deputy without tallies has 0 points: ahead of this one only when this one is below 0.
+    without = of - with_tallies if mine < 0 else 0
+    return 1 + above + without, of
 
 
 def _rank_within(congress: OrgUnit, period: Period) -> list[tuple[int, int]]:

@@ -529,24 +529,6 @@ def _same_matching(before: PointRule | None, after: PointRule) -> bool:
     )
 
 
-def _reserve_ids(cursor, table: str, count: int) -> int:
-    """The id before a block of `count` fresh ids of `table` that no other insert will take
-    (the caller is inside a transaction that already holds the table's write lock)."""
-    if connection.vendor == "postgresql":
-        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
-        sequence = cursor.fetchone()[0]
-        cursor.execute("SELECT nextval(%s)", [sequence])
-        base = cursor.fetchone()[0] - 1
-        cursor.execute("SELECT setval(%s, %s)", [sequence, base + count])
-        return base
-    cursor.execute(
-        f'SELECT MAX(COALESCE((SELECT MAX(id) FROM "{table}"), 0), '
-        "COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0))",
-        [table],
-    )
-    return cursor.fetchone()[0]
-
-
 # SQLite's page cache while a rule change rewrites the ledger (1 GiB instead of 2 MiB, taken
 # only as pages are read): the ledger's table and indexes then stay in memory through the
 # rewrite instead of being read back page by page for every row.
@@ -574,12 +556,13 @@ def _sqlite_cache(cursor):
 
 def _rule_reprice(rule: PointRule, note: str) -> SyncResult:
     """A rule's new points or name, when what it applies to is unchanged: every active entry of
-    the rule that no longer reads as the rule says is superseded by one with the new points
-    and reason, for the same record, deputy and date — in a few set-based statements, not row
-    by row. The entries concerned are read once into a temporary table (with what the tallies
-    need); the old rows point at their successors (a block of ids reserved first, so each old
-    row is written once and each new one inserted once); the tallies move by the change of
-    points."""
+    the rule that no longer reads as the rule says takes the new points and reason in place,
+    and a superseded copy keeps what it said before (pointing at it) — in a few set-based
+    statements, not row by row. The entry keeps its id; the copy is a new row in none of the
+    active entries' indexes, and the rewrite changes no indexed column (PostgreSQL keeps the
+    new row version on its page; SQLite rewrites the row alone). The entries concerned are
+    read once into a temporary table (with what the tallies need); the tallies move by the
+    change of points."""
     result = SyncResult()
     table = PointEntry._meta.db_table
     pg = connection.vendor == "postgresql"
@@ -588,21 +571,18 @@ def _rule_reprice(rule: PointRule, note: str) -> SyncResult:
     now = timezone.now()
     with connection.cursor() as cursor, _sqlite_cache(cursor):
         if pg:
-            # No sync may add entries (and take ids) while the block is reserved and filled.
+            # No sync may supersede or withdraw one of these entries meanwhile.
             cursor.execute(f'LOCK TABLE "{table}" IN SHARE ROW EXCLUSIVE MODE')
         cursor.execute("DROP TABLE IF EXISTS duty_reprice")
         # SQLite: an INTEGER PRIMARY KEY is the table's own rowid, no separate index.
         cursor.execute(
             f"CREATE TEMPORARY TABLE duty_reprice (old_id {'bigint' if pg else 'integer'} "
-            "PRIMARY KEY, n bigint, deputy_id bigint, month date, year integer, "
-            "points decimal(5, 1))"
+            "PRIMARY KEY, deputy_id bigint, month date, year integer, points decimal(5, 1))"
         )
-        # n: the entry's place in the block of new ids, whose first id is not known yet.
         cursor.execute(
-            "INSERT INTO duty_reprice (old_id, n, deputy_id, month, year, points) "
-            "SELECT e.id, ROW_NUMBER() OVER (ORDER BY e.id), e.deputy_id, "
-            f"{_month_sql('e.date')}, {_year_sql('e.date')}, e.points "
-            f"FROM \"{table}\" e WHERE e.rule_id = %s AND e.status = '{E.ACTIVE.value}' "
+            "INSERT INTO duty_reprice (old_id, deputy_id, month, year, points) "
+            f"SELECT e.id, e.deputy_id, {_month_sql('e.date')}, {_year_sql('e.date')}, "
+            f"e.points FROM \"{table}\" e WHERE e.rule_id = %s AND e.status = '{E.ACTIVE.value}' "
             f"AND (e.points <> %s OR e.reason <> %s || {date_text})",
             [rule.pk, rule.points, prefix],
         )
@@ -611,45 +591,37 @@ def _rule_reprice(rule: PointRule, note: str) -> SyncResult:
         if count:
             if pg:
                 cursor.execute("ANALYZE duty_reprice")  # a temporary table has no statistics
-            base = _reserve_ids(cursor, table, count)
             _reprice_tallies(cursor, rule, result)
-            # The successors do not exist yet (replaced_by has no database foreign key: the
-            # INSERT must write every one of them).
-            supersede = f'UPDATE "{table}" SET status = %s, ended_at = %s, ended_note = %s, '
-            supersede_params = [E.SUPERSEDED, now, note[:200], base]
             columns = (
                 "deputy_id, rule_id, source, content_type_id, object_id, date, points, reason, "
                 "record_label, status, replaced_by_id, ended_at, ended_note, created_at"
             )
-            fresh = (
-                "e.deputy_id, e.rule_id, e.source, e.content_type_id, e.object_id, e.date, %s, "
-                f"%s || {date_text}, e.record_label, %s, NULL, NULL, %s, %s"
+            cursor.execute(
+                f'INSERT INTO "{table}" ({columns}) SELECT e.deputy_id, e.rule_id, e.source, '
+                "e.content_type_id, e.object_id, e.date, e.points, e.reason, e.record_label, "
+                "%s, e.id, %s, %s, e.created_at "
+                f'FROM duty_reprice r JOIN "{table}" e ON e.id = r.old_id',
+                [E.SUPERSEDED, now, note[:200]],
             )
-            fresh_params = [base, rule.points, prefix, E.ACTIVE, "", now]
+            if cursor.rowcount != count:  # rolls the change back: no history is lost
+                raise RuntimeError(f"rule {rule.pk}: {cursor.rowcount} of {count} copies")
+            reprice = f'UPDATE "{table}" SET points = %s, reason = %s || '
+            params = [rule.points, prefix, now]
             if pg:
-                # One statement: the rows the UPDATE supersedes feed the INSERT of their
-                # successors, without reading the ledger a second time.
                 cursor.execute(
-                    f"WITH e AS ({supersede} replaced_by_id = %s + r.n FROM duty_reprice r "
-                    f'WHERE r.old_id = "{table}".id RETURNING r.n, "{table}".*) '
-                    f'INSERT INTO "{table}" (id, {columns}) SELECT %s + e.n, {fresh} FROM e',
-                    supersede_params + fresh_params,
+                    f"{reprice} to_char(\"{table}\".date, 'YYYY-MM-DD'), created_at = %s "
+                    f'FROM duty_reprice r WHERE r.old_id = "{table}".id',
+                    params,
                 )
             else:
                 # SQLite would scan the ledger for a join: it looks up each id instead.
                 cursor.execute(
-                    f"{supersede} replaced_by_id = %s + (SELECT r.n FROM duty_reprice r "
-                    f'WHERE r.old_id = "{table}".id) '
+                    f'{reprice} "{table}".date, created_at = %s '
                     f'WHERE "{table}".id IN (SELECT old_id FROM duty_reprice)',
-                    supersede_params,
+                    params,
                 )
-                cursor.execute(
-                    f'INSERT INTO "{table}" (id, {columns}) SELECT %s + r.n, {fresh} '
-                    f'FROM duty_reprice r JOIN "{table}" e ON e.id = r.old_id',
-                    fresh_params,
-                )
-            if cursor.rowcount != count:  # rolls the change back: no entry points nowhere
-                raise RuntimeError(f"rule {rule.pk}: {cursor.rowcount} of {count} successors")
+            if cursor.rowcount != count:
+                raise RuntimeError(f"rule {rule.pk}: {cursor.rowcount} of {count} repriced")
         cursor.execute("DROP TABLE duty_reprice")
     result.created = result.ended = count
     return result

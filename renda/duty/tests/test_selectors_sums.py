@@ -7,8 +7,9 @@ from decimal import Decimal
 import pytest
 from django.db.models import Sum
 
+from renda.deputies.models import Seat
 from renda.duty.models import PointEntry, PointRule, PointTally
-from renda.duty.selectors import Period, period_sums
+from renda.duty.selectors import Period, _place_within, _rank_within, period_sums
 from renda.duty.services import rule_save, tally_refresh
 from renda.duty.tests.conftest import activity, attend, collected
 
@@ -63,3 +64,26 @@ def test_period_sums_equal_the_ledger(personas, ledger, start, end):
     total = expected.aggregate(s=Sum("points"))["s"] or Decimal(0)
     got = period_sums([ledger.pk], period).get(ledger.pk, (Decimal(0), 0))
     assert got == (total, expected.count())
+
+
+@pytest.mark.parametrize(
+    ("start", "end"), [("2026-01-01", "2026-12-31"), ("2026-06-01", "2026-06-30")]
+)
+def test_a_deputys_place_in_a_congress_is_their_rank_in_it(personas, on_commit, start, end):
+    """The sheet's place (counted in SQL over whole months) is the ranking's: equal totals
+    share a place, and a deputy below zero comes after those without points."""
+    day = dt.date(2026, 6, 15)
+    held = on_commit(activity, personas, date=day)
+    on_commit(attend, held, personas.deputies["deputy"])  # +2
+    on_commit(attend, held, personas.deputies["city"], "absent")  # -2
+    visit = on_commit(activity, personas, kind="visit_voters", date=day)
+    on_commit(attend, visit, personas.deputies["other"])
+    period = Period.parse(start=start, end=end)
+    seats = Seat.objects.filter(status=Seat.Status.SERVING).select_related("term__congress")
+    checked = 0
+    for seat in seats:
+        rows = _rank_within(seat.term.congress, period)
+        expected = next(r for r, d in rows if d == seat.deputy_id), len(rows)
+        assert _place_within(seat.term.congress, period, seat.deputy_id) == expected
+        checked += 1
+    assert checked >= 3

@@ -32,6 +32,26 @@ def test_a_new_value_supersedes_the_entries_and_keeps_history(personas, on_commi
     assert (change.entries_created, change.entries_ended) == (1, 1)
 
 
+def test_a_repriced_entry_keeps_its_id_and_the_copy_keeps_when_it_was_recorded(
+    personas, on_commit, clock
+):
+    on_commit(collected, personas)
+    entry = PointEntry.objects.get()
+    clock.shift(dt.timedelta(days=3))
+    rule_save(actor=personas.admin, rule=opinion_rule(), points=Decimal(2))
+    rule_save(actor=personas.admin, rule=opinion_rule(), points=Decimal(3))
+    live = PointEntry.objects.get(status="active")
+    assert live.pk == entry.pk and live.points == Decimal(3)
+    assert live.created_at > entry.created_at  # recorded again by the last change
+    copies = PointEntry.objects.filter(status="superseded").order_by("pk")
+    assert [(c.points, c.replaced_by_id) for c in copies] == [
+        (Decimal(1), entry.pk),
+        (Decimal(2), entry.pk),
+    ]
+    assert copies[0].created_at == entry.created_at
+    assert all(c.ended_note == "积分规则“收集民情意见”修改" for c in copies)
+
+
 def test_a_rule_ended_before_the_record_withdraws_its_entry(personas, on_commit):
     on_commit(collected, personas)
     rule_save(actor=personas.admin, rule=opinion_rule(), valid_to=dt.date(2026, 6, 30))
