@@ -13,7 +13,7 @@ from django.db.models import F, Q
 
 from renda.cases.models import Assignment, Case
 from renda.deputies.models import Deputy, Term
-from renda.org.models import OrgUnit
+from renda.org.models import OrgUnit, Region
 
 
 class CongressSession(models.Model):
@@ -99,6 +99,38 @@ class Suggestion(models.Model):
     assigned_on = models.DateField("交办日期", null=True, blank=True)
     is_complex = models.BooleanField("复杂建议（已延期）", default=False)
     motion_reason = models.CharField("议案转建议理由", max_length=500, blank=True)
+
+    # Copied from the case and its counted lead assignment (the first round's, not returned)
+    # for the rates (`renda.suggestions.rates`), so the table is counted from this table alone
+    # instead of joining a case and an assignment per suggestion. `renda.suggestions.copies`
+    # writes them: the suggestion services in their transaction, and `case_changed` after any
+    # other case step (a unit's return, a reply or rating through the case pages). `lead_unit`
+    # is empty while nothing is counted: not assigned, returned and not yet assigned again, or
+    # not a suggestion any more (不予立案).
+    lead_unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name="主办单位",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    deadline = models.DateField("办理期限", null=True, blank=True)
+    answered_at = models.DateTimeField("首次答复时间", null=True, blank=True)
+    result_class = models.CharField(
+        "答复类别", max_length=20, choices=Case.ResultClass.choices, blank=True
+    )
+    rating = models.CharField(
+        "评价", max_length=20, choices=Case.Rating.choices, null=True, blank=True
+    )
+    region = models.ForeignKey(
+        Region,
+        verbose_name="行政区划",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "代表建议"

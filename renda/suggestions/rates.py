@@ -11,6 +11,11 @@ and the deputy's rating are the case's (`result_class`, `rating`): the latest an
 latest rating. A suggestion returned by its unit and not yet assigned again has no such row and
 is not counted until it is.
 
+Those values are read from their copies on the `Suggestion` (`lead_unit`, `deadline`,
+`answered_at`, `result_class`, `rating`, and `region` for the scope), which
+`renda.suggestions.copies` keeps equal to the case and assignment: the table is then a scan of
+the suggestions, with no join per suggestion.
+
 The definitions (the page and the Excel show `RATES` and `MEASURES`):
 
 - 按时办结率 = 按时答复 ÷ 应办结: suggestions first answered on or before their deadline, over
@@ -32,11 +37,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import CharField, Count, F, Lookup, Q, QuerySet, Value
+from django.db.models import CharField, Count, F, Q, QuerySet, Value
 from django.db.models.functions import Concat, TruncDate
 from django.utils import timezone
 
-from renda.cases.models import Assignment, Case
+from renda.cases.models import Case
 from renda.cases.rates import Figure
 from renda.org.models import OrgUnit
 from renda.org.scope import scope_for
@@ -121,19 +126,19 @@ RATES_BY_KEY = {r.key: r for r in RATES}
 
 def measure_q(key: str, today: dt.date) -> Q:
     """The filter of one measure over `suggestion_rows` (`today` decides what is overdue)."""
-    answered = Q(replied_at__isnull=False)
-    overdue = Q(replied_at__isnull=True, deadline__lt=today)
+    answered = Q(answered_at__isnull=False)
+    overdue = Q(answered_at__isnull=True, deadline__lt=today)
     filters = {
         "assigned": Q(),
         "answered": answered,
         "due": answered | overdue,
         "on_time": answered & _answered_by_deadline(),
-        "class_a": answered & Q(case__result_class=RESULT_OF[A]),
-        "class_b": answered & Q(case__result_class=RESULT_OF[B]),
-        "class_c": answered & Q(case__result_class=RESULT_OF[C]),
-        "rated": Q(case__rating__in=Case.Rating.values),
-        "satisfied": Q(case__rating__in=SATISFIED),
-        "unanswered": Q(replied_at__isnull=True),
+        "class_a": answered & Q(result_class=RESULT_OF[A]),
+        "class_b": answered & Q(result_class=RESULT_OF[B]),
+        "class_c": answered & Q(result_class=RESULT_OF[C]),
+        "rated": Q(rating__in=Case.Rating.values),
+        "satisfied": Q(rating__in=SATISFIED),
+        "unanswered": Q(answered_at__isnull=True),
         "overdue": overdue,
     }
     return filters[key]
@@ -150,8 +155,8 @@ def _answered_by_deadline() -> Q:
     hours = _fixed_offset_hours()
     if connection.vendor == "sqlite" and hours is not None:
         end = Concat("deadline", Value(f" {24 - hours:02d}:00:00"), output_field=CharField())
-        return Q(replied_at__lt=end)
-    return Q(deadline__gte=TruncDate("replied_at"))
+        return Q(answered_at__lt=end)
+    return Q(deadline__gte=TruncDate("answered_at"))
 
 
 def _fixed_offset_hours() -> int | None:
@@ -179,11 +184,11 @@ class Filter:
     def q(self) -> Q:
         q = Q()
         if self.session is not None:
-            q &= Q(case__suggestion__session=self.session.pk)
+            q &= Q(session=self.session.pk)
         elif self.between_sessions:
-            q &= Q(case__suggestion__session__isnull=True)
+            q &= Q(session__isnull=True)
         if self.year is not None:
-            q &= Q(case__suggestion__year=self.year)
+            q &= Q(year=self.year)
         return q
 
     def matches(self, *, session: int | None, year: int) -> bool:
@@ -221,53 +226,23 @@ class Filter:
 # --- the rows, in the reader's scope --------------------------------------------------------
 
 
-def suggestion_rows(user) -> QuerySet[Assignment]:
-    """One row per suggestion in the user's scope that is assigned: its first-round lead
-    assignment not returned. A handler sees only their own unit's rows."""
+def suggestion_rows(user) -> QuerySet[Suggestion]:
+    """One row per suggestion in the user's scope that is counted (it has a lead unit: see
+    `renda.suggestions.copies`). A handler sees only their own unit's rows."""
     scope = scope_for(user)
-    rows = Assignment.objects.filter(
-        role=Assignment.Role.LEAD,
-        round=1,
-        case__suggestion__kind=Case.Kind.SUGGESTION,
-        # Not one that the committee did not accept (不予立案): its case goes on as an opinion.
-        case__kind=Case.Kind.SUGGESTION,
+    rows = Suggestion.objects.filter(kind=Case.Kind.SUGGESTION, lead_unit__isnull=False)
+    return scope.filter(
+        rows,
+        region="region",
+        unit="congress",
+        assigned_unit="lead_unit",
+        owner=("lead_deputy__user",),
     )
-    if connection.vendor == "postgresql":
-        cases = Suggestion.objects.filter(kind=Case.Kind.SUGGESTION).order_by().values("case_id")
-        rows = rows.filter(_AnyOf(F("case_id"), cases))
-    return rows.filter(
-        ~Q(state=Assignment.State.RETURNED),
-        scope.q(
-            region="case__region",
-            unit="case__congress",
-            assigned_unit="unit",
-            owner=("case__suggestion__lead_deputy__user",),
-        ),
-    )
-
-
-class _AnyOf(Lookup):
-    """`lhs = ANY(ARRAY(subquery))` (PostgreSQL): the subquery is run once and each of its
-    values looked up through the index of `lhs`.
-
-    Joined to the suggestions only, PostgreSQL estimates the few suggestions among the many
-    cases badly and scans every assignment (hash join): 690 ms for the city clerk over 1.2M
-    assignments and 20,000 suggestions. The array drives the query from the suggestions:
-    their lead assignments are found through the `case_id` index. The join stays, so the
-    rows are the same.
-    """
-
-    lookup_name = "any_of"
-
-    def as_sql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = compiler.compile(self.rhs)
-        return f"{lhs} = ANY(ARRAY{rhs})", (*lhs_params, *rhs_params)
 
 
 def session_choices(user) -> list[CongressSession]:
     """The sessions the user's suggestions were filed in, newest first."""
-    ids = suggestion_rows(user).order_by().values("case__suggestion__session")
+    ids = suggestion_rows(user).order_by().values("session")
     return list(
         CongressSession.objects.filter(pk__in=ids)
         .select_related("term__congress")
@@ -276,7 +251,7 @@ def session_choices(user) -> list[CongressSession]:
 
 
 def year_choices(user) -> list[int]:
-    rows = suggestion_rows(user).order_by().values_list("case__suggestion__year", flat=True)
+    rows = suggestion_rows(user).order_by().values_list("year", flat=True)
     return sorted(set(rows.distinct()), reverse=True)
 
 
@@ -306,8 +281,8 @@ class RatesTable:
     today: dt.date
 
 
-_SESSION = "case__suggestion__session"
-_YEAR = "case__suggestion__year"
+_SESSION = "session"
+_YEAR = "year"
 
 
 @dataclass
@@ -351,7 +326,10 @@ def counted_for_user(user, *, today: dt.date | None = None) -> Counted:
     today = today or timezone.localdate()
     aggregates = {m.key: Count("pk", filter=measure_q(m.key, today)) for m in MEASURES}
     groups = list(
-        suggestion_rows(user).order_by().values("unit", _SESSION, _YEAR).annotate(**aggregates)
+        suggestion_rows(user)
+        .order_by()
+        .values(_SESSION, _YEAR, unit=F("lead_unit"))
+        .annotate(**aggregates)
     )
     units = OrgUnit.objects.filter(pk__in={g["unit"] for g in groups}).values_list(
         "pk", "name", "path"
@@ -383,10 +361,10 @@ def measure_rows(
     flt: Filter,
     unit: int | None = None,
     today: dt.date | None = None,
-) -> QuerySet[Assignment]:
+) -> QuerySet[Suggestion]:
     """The rows one figure counts, filtered exactly as `rates_for_user` counts them."""
     today = today or timezone.localdate()
     qs = suggestion_rows(user).filter(flt.q(), measure_q(measure, today))
     if unit is not None:
-        qs = qs.filter(unit=unit)
-    return qs.select_related("unit", "case", "case__suggestion", "case__suggestion__session")
+        qs = qs.filter(lead_unit=unit)
+    return qs.select_related("lead_unit", "case", "session")

@@ -243,9 +243,7 @@ def rates_list(request: HttpRequest) -> HttpResponse:
     measure = rates.MEASURES_BY_KEY[data["measure"]]
     unit = data.get("unit")
     rows = rates.measure_rows(request.user, measure=measure.key, flt=flt, unit=unit)
-    page = Paginator(rows.order_by("-case__suggestion__year", "-pk"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(rows.order_by("-year", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     unit_name = "合计"
     if unit is not None:
         unit_name = OrgUnit.objects.filter(pk=unit).values_list("name", flat=True).first() or "—"

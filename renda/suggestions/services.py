@@ -35,6 +35,7 @@ from renda.cases.workflow import (
 from renda.deputies.models import Deputy, Seat, Term
 from renda.org.models import Level, OrgUnit
 from renda.org.scope import scope_for
+from renda.suggestions import copies
 from renda.suggestions.models import CongressSession, CoSigner, CoView, Promise, Rating, Suggestion
 from renda.workcal.calendar import add_working_days, is_working_day
 
@@ -247,6 +248,7 @@ def suggestion_file(
     )
     suggestion.full_clean(exclude=["case", "congress", "session", "lead_deputy"])
     suggestion.save()
+    copies.refresh_case(case.pk)
     CoSigner.objects.bulk_create([CoSigner(suggestion=suggestion, deputy=d) for d in signers])
     return suggestion
 
@@ -321,6 +323,7 @@ def suggestion_review(
     suggestion.review_reason = reason
     suggestion.reviewed_at = now
     suggestion.save(update_fields=["review", "review_reason", "reviewed_at"])
+    copies.refresh_case(suggestion.case_id)
     return suggestion
 
 
@@ -396,6 +399,7 @@ def suggestion_assign(
     if suggestion.assigned_on is None:
         suggestion.assigned_on = assigned_on
         suggestion.save(update_fields=["assigned_on"])
+    copies.refresh_case(suggestion.case_id)
     return suggestion
 
 
@@ -447,6 +451,7 @@ def suggestion_extend(
     )
     suggestion.is_complex = True
     suggestion.save(update_fields=["is_complex"])
+    copies.refresh_case(suggestion.case_id)
     return suggestion
 
 
@@ -527,6 +532,7 @@ def suggestion_answer(
         Promise.objects.create(
             suggestion=suggestion, unit_id=lead.unit_id, content=promised[0], due_on=promised[1]
         )
+    copies.refresh_case(suggestion.case_id)
     return suggestion
 
 
@@ -574,6 +580,7 @@ def suggestion_rate(
         rated_by=actor,
     )
     rating.save()
+    copies.refresh_case(suggestion.case_id)
     return rating
 
 
@@ -670,4 +677,5 @@ def motion_convert(*, actor: User, suggestion: Suggestion, version: int, reason:
     suggestion.kind = Case.Kind.SUGGESTION
     suggestion.motion_reason = reason
     suggestion.save(update_fields=["number", "kind", "motion_reason"])
+    copies.refresh_case(suggestion.case_id)
     return suggestion

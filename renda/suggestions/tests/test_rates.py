@@ -40,7 +40,7 @@ from django.utils import timezone
 
 from renda.cases.models import Assignment, Category
 from renda.cases.services import case_sign
-from renda.suggestions import rates, services
+from renda.suggestions import copies, rates, services
 from renda.suggestions.tests.helpers import County
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -315,6 +315,7 @@ def test_on_time_ends_at_local_midnight_after_the_deadline_day(personas, scripte
         (dt.datetime(2027, 3, 1, 0, 0, tzinfo=SHANGHAI), 2),
     ]:
         Assignment.objects.filter(pk=lead.pk).update(replied_at=stamp)
+        copies.refresh_case(lead.case_id)
         table = rates.rates_for_user(personas.county_clerk, flt, today=TODAY)
         assert table.total.counts["on_time"] == on_time, stamp
         rows = rates.measure_rows(personas.county_clerk, measure="on_time", flt=flt, today=TODAY)
