@@ -270,6 +270,7 @@ def evaluation(user, deputy: Deputy, period: Period) -> Evaluation:
         .annotate(n=Count("pk"), total=Sum("points"))
         .order_by("source", "rule__name")
     ]
+    total = sum((line.points for line in lines), Decimal(0))
     by_source: dict[str, Decimal] = defaultdict(Decimal)
     for line in lines:
         by_source[line.source] += line.points
@@ -289,7 +290,7 @@ def evaluation(user, deputy: Deputy, period: Period) -> Evaluation:
         congress = seat.term.congress
         if not own and congress.pk not in visible:
             continue
-        place = _place_within(congress, period, deputy.pk)
+        place = _place_within(congress, period, deputy.pk, total)
         if place is not None:
             ranks.append((congress.name, *place))
     return Evaluation(
@@ -298,7 +299,7 @@ def evaluation(user, deputy: Deputy, period: Period) -> Evaluation:
         seats=seats,
         stations=[m.station.name for m in deputy.station_memberships.select_related("station")],
         lines=lines,
-        total=sum((line.points for line in lines), Decimal(0)),
+        total=total,
         by_source=dict(by_source),
         ranks=ranks,
     )
@@ -308,10 +309,12 @@ def _whole_months(period: Period) -> bool:
     return period.start.day == 1 and _month_after(period.end) - dt.timedelta(days=1) == period.end
 
 
-def _place_within(congress: OrgUnit, period: Period, deputy_id: int) -> tuple[int, int] | None:
-    """(rank, of) of a deputy among the serving deputies of one congress, unscoped (the
-    deputy's own place is shown on their sheet even to a reader who may not see the others).
-    For whole months, one query counts the deputies with more points than this one from the
+def _place_within(
+    congress: OrgUnit, period: Period, deputy_id: int, mine: Decimal
+) -> tuple[int, int] | None:
+    """(rank, of) of a deputy serving in one congress with `mine` points in the period,
+    unscoped (the deputy's own place is shown on their sheet even to a reader who may not see
+    the others). For whole months, one query counts the deputies with more points from the
     monthly tallies, instead of reading every deputy's total into Python; other periods rank
     them all (`_rank_within`)."""
     if not _whole_months(period):
@@ -319,9 +322,6 @@ def _place_within(congress: OrgUnit, period: Period, deputy_id: int) -> tuple[in
         place = next((r for r, d in rows if d == deputy_id), None)
         return None if place is None else (place, len(rows))
     seats = Seat.objects.filter(term__congress=congress, status=Seat.Status.SERVING)
-    if not seats.filter(deputy_id=deputy_id).exists():
-        return None
-    mine = period_sums([deputy_id], period).get(deputy_id, (Decimal(0), 0))[0]
     seats_sql, seats_params = seats.values("deputy_id").query.sql_with_params()
     tally = PointTally._meta.db_table
     # Tenths as integers: SQLite compares a SUM with a bound decimal as text otherwise.
