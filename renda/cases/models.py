@@ -173,13 +173,22 @@ class Case(models.Model):
     category = models.ForeignKey(
         Category, verbose_name="分类", on_delete=models.PROTECT, related_name="cases"
     )
+    # The foreign keys below have no index of their own: every new case would write one
+    # entry in each (nearly all of them NULL), and intake's time on PostgreSQL is mostly
+    # index entries (bench/bench_cases.py). region, congress and submitter lead a composite
+    # index of Meta.indexes; the sparse ones have a partial index of their non-NULL rows.
     region = models.ForeignKey(
-        Region, verbose_name="所在区划", on_delete=models.PROTECT, related_name="cases"
+        Region,
+        verbose_name="所在区划",
+        on_delete=models.PROTECT,
+        db_index=False,
+        related_name="cases",
     )
     grid = models.ForeignKey(
         Grid,
         verbose_name="网格",
         on_delete=models.PROTECT,
+        db_index=False,
         null=True,
         blank=True,
         related_name="cases",
@@ -192,6 +201,7 @@ class Case(models.Model):
         settings.AUTH_USER_MODEL,
         verbose_name="提交人账号",
         on_delete=models.PROTECT,
+        db_index=False,
         null=True,
         blank=True,
         related_name="submitted_cases",
@@ -202,6 +212,7 @@ class Case(models.Model):
         Deputy,
         verbose_name="收集代表",
         on_delete=models.PROTECT,
+        db_index=False,
         null=True,
         blank=True,
         related_name="collected_cases",
@@ -212,6 +223,7 @@ class Case(models.Model):
         OrgUnit,
         verbose_name="受理人大",
         on_delete=models.PROTECT,
+        db_index=False,
         related_name="owned_cases",
         help_text="当前负责受理与交办的人大（上报、下转时改变）",
     )
@@ -219,6 +231,7 @@ class Case(models.Model):
         UrgencyTier,
         verbose_name="办理时限档次",
         on_delete=models.PROTECT,
+        db_index=False,
         null=True,
         blank=True,
         related_name="cases",
@@ -243,6 +256,7 @@ class Case(models.Model):
         "self",
         verbose_name="合并至",
         on_delete=models.PROTECT,
+        db_index=False,
         null=True,
         blank=True,
         related_name="merged_cases",
@@ -261,6 +275,7 @@ class Case(models.Model):
         settings.AUTH_USER_MODEL,
         verbose_name="领办领导",
         on_delete=models.PROTECT,
+        db_index=False,
         null=True,
         blank=True,
         related_name="led_cases",
@@ -329,19 +344,33 @@ class Case(models.Model):
             # the inbox's 即将超期 / 已超期 counts. The scope's columns are key columns, not
             # INCLUDE (which SQLite ignores): a town clerk's count then checks its scope in the
             # index, without visiting the city's overdue rows (bench/bench_cases.py).
+            # Partial, like the indexes below that end in a NULL test: a case without a
+            # deadline (every new one) writes no entry, and a query that compares the column
+            # (`deadline < …`) implies the condition, on SQLite and PostgreSQL alike.
             models.Index(
                 fields=["state", "deadline", "region", "congress"],
+                condition=Q(deadline__isnull=False),
                 name="case_state_deadline_region",
             ),
             # The 已超期 and 即将超期 tabs, earliest deadline first; the scope's columns as keys.
             models.Index(
                 fields=["running_deadline", "region", "congress"],
+                condition=Q(running_deadline__isnull=False),
                 name="case_running_deadline",
             ),
             # close_unrated_cases: state = replied, replied_at older than the rating window.
-            models.Index(fields=["state", "replied_at"], name="case_state_replied_at"),
+            models.Index(
+                fields=["state", "replied_at"],
+                condition=Q(replied_at__isnull=False),
+                name="case_state_replied_at",
+            ),
             # "My opinions" and the newest-first lists: submitter, ordered by created_at.
-            models.Index(fields=["submitter", "created_at"], name="case_submitter_created"),
+            # Anonymous and collected cases (no account) write no entry.
+            models.Index(
+                fields=["submitter", "created_at"],
+                condition=Q(submitter__isnull=False),
+                name="case_submitter_created",
+            ),
             # Newest first, whatever the filter: the inbox page (`cases_for_user(...)
             # .order_by("-created_at", "-pk")[:50]`) and Open311 GET requests (public or this
             # client's, newest first, at most 1000) read this index backwards and stop after
@@ -359,6 +388,14 @@ class Case(models.Model):
             models.Index(
                 fields=["state", "created_at", "id", "region", "congress"],
                 name="case_state_created_region",
+            ),
+            # The sparse foreign keys (a deleted row's PROTECT check, a deputy's collected
+            # cases, a leader's led cases): only the rows that have one.
+            *(
+                models.Index(
+                    fields=[name], condition=Q(**{f"{name}__isnull": False}), name=f"case_{name}"
+                )
+                for name in ("grid", "collected_by", "urgency", "merged_into", "lead_leader")
             ),
             # The portal's public list (`portal.selectors.published_cases`): published answers,
             # newest answer first, one page at a time; partial, so it holds only those rows.
@@ -468,13 +505,20 @@ class CaseEvent(models.Model):
     `actor` is empty for the system (scheduled commands) and for anonymous citizens.
     """
 
+    # Indexed by caseevent_case_created (case first) and caseevent_actor (the rows that have
+    # one): an event of an anonymous submission writes three index entries, not five.
     case = models.ForeignKey(
-        Case, verbose_name="事项", on_delete=models.PROTECT, related_name="events"
+        Case,
+        verbose_name="事项",
+        on_delete=models.PROTECT,
+        db_index=False,
+        related_name="events",
     )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="操作人",
         on_delete=models.PROTECT,
+        db_index=False,
         null=True,
         blank=True,
         related_name="+",
@@ -495,6 +539,9 @@ class CaseEvent(models.Model):
             models.Index(fields=["case", "created_at"], name="caseevent_case_created"),
             # Rates count transitions in a period: events.filter(action=..., created_at__range).
             models.Index(fields=["action", "created_at"], name="caseevent_action_created"),
+            models.Index(
+                fields=["actor"], condition=Q(actor__isnull=False), name="caseevent_actor"
+            ),
         ]
 
     def __str__(self) -> str:
