@@ -11,11 +11,11 @@ class CasesConfig(AppConfig):
 
         from renda.cases.models import CaseSettings, Category, UrgencyTier
         from renda.lib.memo import forget_all
-        from renda.org.models import OrgUnit, Region
 
-        # Intake remembers the congress of a region and the categories for a minute
-        # (renda.lib.memo): a change to one of them is seen at once in this process.
-        for model in (Region, OrgUnit, Category):
+        # Intake remembers the congress of a region and the categories, and the inbox its
+        # filters' choices, for a minute (renda.lib.memo): a change to one of them is seen at
+        # once in this process.
+        for model in (Category, UrgencyTier):  # Region, OrgUnit: OrgConfig.ready
             for signal in (post_save, post_delete):
                 signal.connect(forget_all, sender=model, dispatch_uid=f"memo-{model.__name__}")
 

@@ -56,6 +56,14 @@ class InboxFilterForm(forms.Form):
         self.fields["category"].queryset = Category.objects.all()
         self.fields["region"].queryset = inbox.towns_for_user(user)
         self.fields["urgency"].queryset = UrgencyTier.objects.all()
+        # The querysets check what is submitted; the options shown are remembered ones.
+        for name, choices in (
+            ("category", inbox.category_choices()),
+            ("region", inbox.town_choices(user)),
+            ("urgency", inbox.urgency_choices()),
+        ):
+            field = self.fields[name]
+            field.choices = [("", field.empty_label), *choices]
         for field in self.fields.values():
             field.widget.attrs.setdefault("aria-label", field.label)
         self.fields["q"].widget.attrs["placeholder"] = "编号或标题"

@@ -22,9 +22,13 @@ CASE_LOOKUPS = {
 }
 
 
-def cases_for_user(user) -> QuerySet[Case]:
+def cases_for_user(user, *, listed: bool = False) -> QuerySet[Case]:
+    """The cases `user` may read. `listed`: the scope's subtrees written as lists of ids
+    (`Scope.q`), for a list read page after page."""
     return scope_for(user).filter(
-        Case.objects.select_related("category", "region", "congress", "urgency"), **CASE_LOOKUPS
+        Case.objects.select_related("category", "region", "congress", "urgency"),
+        listed=listed,
+        **CASE_LOOKUPS,
     )
 
 

@@ -155,8 +155,8 @@ def _render_inbox(request: HttpRequest, bulk_form: forms.BulkAssignForm | None) 
     if filters.is_bound:
         filters.is_valid()
         cases = filters.apply(cases)
-    counts = inbox.tab_counts(cases, tabs)
-    rows = inbox.with_lead_unit(cases.filter(tab.q)).order_by(*tab.order_by)
+    counts = inbox.tab_counts(cases, tabs, inbox.scope_arms(user))
+    rows = inbox.listed(cases.filter(tab.q)).order_by(*tab.order_by)
     if tab.counted:
         paginator = Paginator(rows, PAGE_SIZE)
         # Counted with the tabs (and capped there): a list past the cap shows its newest

@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.db.models.fields.related import ForeignObjectRel
 
+from renda.lib.memo import remembered
 from renda.org.models import Membership, OrgUnit, Region, Station
 from renda.org.roles import DATA_SCOPE_LABELS, DataScope, Perm, Role, RoleSpec, spec_for
 
@@ -48,7 +49,25 @@ def _joined(lookup: str, test: str, value) -> Q:
     return Q(**{lookup if test == EXACT else f"{lookup}__{test}": value})
 
 
-def _semi_join(model: type[Model], lookup: str, test: str, value) -> Q:
+# A subtree of at most this many rows may be written as the list of its ids (`listed`).
+LISTED_SUBTREE_MAX = 2000
+
+
+@remembered(key=lambda model, path: (model._meta.label, path))
+def subtree_ids(model: type[Model], path: str) -> tuple[int, ...] | None:
+    """The ids of the rows of a tree model (Region, OrgUnit, Station) under `path`, itself
+    included, or None past LISTED_SUBTREE_MAX. Remembered for a minute (renda.lib.memo); a
+    save or delete of a tree row forgets it in this process (OrgConfig.ready), so another
+    process may miss a row added under `path` for up to a minute."""
+    ids = tuple(
+        model._base_manager.filter(path__startswith=path)
+        .order_by("pk")
+        .values_list("pk", flat=True)[: LISTED_SUBTREE_MAX + 1]
+    )
+    return ids if len(ids) <= LISTED_SUBTREE_MAX else None
+
+
+def _semi_join(model: type[Model], lookup: str, test: str, value, *, listed: bool = False) -> Q:
     """`lookup__test=value` on `model` with every relation hop as an `IN (subquery)`.
 
     A forward foreign key becomes `fk__in=<related rows>` (the column is compared, nothing is
@@ -65,6 +84,10 @@ def _semi_join(model: type[Model], lookup: str, test: str, value) -> Q:
     if field.many_to_one or (field.one_to_one and not isinstance(field, ForeignObjectRel)):
         if not rest and test == EXACT:
             return Q(**{first: value})
+        if listed and not rest and test == SUBTREE:
+            ids = subtree_ids(related, value)
+            if ids is not None:
+                return Q(**{f"{first}__in": ids})
         inner = related._base_manager.filter(_semi_join(related, rest, test, value))
         return Q(**{f"{first}__in": inner.values("pk")})
     if isinstance(field, ForeignObjectRel) and not field.many_to_many:
@@ -102,6 +125,7 @@ class Grant:
         assigned_unit: tuple[str, ...],
         owner: tuple[str, ...],
         model: type[Model] | None = None,
+        listed: bool = False,
     ) -> Q | None:
         """The filter for this grant, or None when it reaches nothing of the model. With the
         model, relation hops are semi-joins (see `_semi_join`); without it, joins."""
@@ -109,7 +133,7 @@ class Grant:
         def reach(lookup: str, test: str, value) -> Q:
             if model is None:
                 return _joined(lookup, test, value)
-            return _semi_join(model, lookup, test, value)
+            return _semi_join(model, lookup, test, value, listed=listed)
 
         scope = self.spec.scope
         parts: list[Q] = []
@@ -188,6 +212,7 @@ class Scope:
         assigned_unit: Lookups = None,
         owner: Lookups = None,
         model: type[Model] | None = None,
+        listed: bool = False,
     ) -> Q:
         """A filter over a model that reaches the organisation through the given lookups.
 
@@ -195,9 +220,15 @@ class Scope:
         `region="region"`, for a unit `unit="", region="region"`. Given the `model`, every
         relation hop is a semi-join and no row is repeated; without it the lookups join, and a
         lookup across a to-many relation can repeat rows.
+
+        `listed` writes a foreign key into a subtree as the subtree's ids (`subtree_ids`,
+        remembered), not a subquery: the planners then see which regions are meant, and a
+        town's rows are read by their region instead of filtering a city's. A list that is
+        read page after page (the case inbox) asks for it.
         """
         kwargs = {
             "model": model,
+            "listed": listed,
             "region": _as_tuple(region),
             "unit": _as_tuple(unit),
             "station": _as_tuple(station),
@@ -214,10 +245,10 @@ class Scope:
             combined = q if combined is None else combined | q
         return combined if combined is not None else Q(pk__in=[])
 
-    def filter(self, qs: QuerySet[M], **lookups: Lookups) -> QuerySet[M]:
+    def filter(self, qs: QuerySet[M], *, listed: bool = False, **lookups: Lookups) -> QuerySet[M]:
         """`qs` narrowed to the scope. Relation hops are semi-joins, so each row comes once
         without a DISTINCT, and ordering, slicing and counting stay cheap."""
-        q = self.q(model=qs.model, **lookups)
+        q = self.q(model=qs.model, listed=listed, **lookups)
         return qs.filter(q) if q else qs
 
 

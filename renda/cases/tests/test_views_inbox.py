@@ -349,3 +349,29 @@ def test_running_deadline_is_the_deadline_while_a_unit_works_on_the_case(persona
     assert Case.objects.get(pk=case.pk).running_deadline == case.deadline is not None
     Case.objects.filter(pk=case.pk).update(state=Case.State.REPLIED)
     assert Case.objects.get(pk=case.pk).running_deadline is None
+
+
+def test_the_counts_by_disjoint_parts_of_the_scope_are_the_counts(personas):
+    """PostgreSQL counts a tab part by part of the scope (`inbox.scope_arms`); whatever the
+    database, the parts' sums are the counts of the whole scope: a case in the town's regions,
+    one owned by its congress from outside them, and one that is both count once each."""
+    from renda.cases import inbox
+
+    inside = accepted(personas, title="镇内")
+    outside = accepted(personas, title="镇外，街道人大工委办理")
+    Case.objects.filter(pk=outside.pk).update(region=personas.regions["other_village"])
+    accepted(personas, title="另一件镇内")
+    other_town = accepted(personas, title="另一乡镇")
+    Case.objects.filter(pk=other_town.pk).update(
+        region=personas.regions["other_village"],
+        congress=personas.units["other_town"],
+    )
+    user = personas.town_clerk
+    cases = inbox.inbox_cases(user)
+    tabs = inbox.inbox_tabs()
+    parts = inbox.disjoint_scope(user)
+    assert len(parts) >= 2
+    whole = inbox.tab_counts(cases, tabs)
+    assert whole == inbox.tab_counts(cases, tabs, parts)
+    assert whole["accepted"] == 3
+    assert inside.pk in set(cases.values_list("pk", flat=True))
