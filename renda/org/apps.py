@@ -16,6 +16,6 @@ class OrgConfig(AppConfig):
             auditlog.register(model)
         # What is remembered of the trees (renda.lib.memo: a subtree's ids, a region's
         # congress) is forgotten in this process when a row of them changes.
-        for model in (models.Region, models.OrgUnit, models.Station):
+        for model in (models.Region, models.OrgUnit, models.Station, models.Installation):
             for signal in (post_save, post_delete):
                 signal.connect(forget_all, sender=model, dispatch_uid=f"memo-{model.__name__}")
