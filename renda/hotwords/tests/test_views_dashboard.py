@@ -130,9 +130,10 @@ def test_it_renders_in_a_fixed_number_of_queries(
     def count() -> int:
         # session, user, memberships (the scope), regions for the picker, hot words, case
         # total, rising terms (counts and totals), hot issues (stored terms, their cases,
-        # their towns), the installation (base template) and categories (the picker); the
-        # session is written back only every few minutes (renda.accounts.middleware).
-        with django_assert_num_queries(12):
+        # their towns) and categories (the picker); the session is written back only every
+        # few minutes (renda.accounts.middleware), and the installation (the base template)
+        # is remembered (renda.lib.memo).
+        with django_assert_num_queries(11):
             response = client.get(URL)
         assert response.status_code == 200
         return len(response.context["words"])

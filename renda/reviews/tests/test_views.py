@@ -150,8 +150,8 @@ def test_the_list_counts_in_one_query(personas, login, django_assert_num_queries
     client = login(personas.town_clerk)
     client.get("/reviews/")
     # session, user, memberships (the scope), the opinions with their counts (one aggregate
-    # query), the installation banner.
-    with django_assert_num_queries(5):
+    # query); the installation banner is remembered (renda.lib.memo).
+    with django_assert_num_queries(4):
         response = client.get("/reviews/")
     assert response.text.count("已办结 1") == 3 and response.text.count("办理中 2") == 3
 
@@ -163,16 +163,16 @@ def test_the_detail_counts_in_flat_queries(personas, login, django_assert_num_qu
     client = login(personas.town_clerk)
     client.get(f"/reviews/{opinion.pk}/")
     # session, user, memberships, the opinion, its items with their cases and units, the
-    # counts by category (one aggregate query), which of the cases the reader may open, the
-    # installation banner.
-    with django_assert_num_queries(8):
+    # counts by category (one aggregate query), which of the cases the reader may open; the
+    # installation banner is remembered (renda.lib.memo).
+    with django_assert_num_queries(7):
         response = client.get(f"/reviews/{opinion.pk}/")
     text = response.text
     assert 'data-testid="count-done">1<' in text and 'data-testid="count-in-hand">2<' in text
     bigger = make_opinion(
         personas, items=[ItemInput(f"类{i % 4}", f"问题{i}", second, 10) for i in range(31)]
     )
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(f"/reviews/{bigger.pk}/")
     assert 'data-testid="count-in-hand">31<' in response.text
     assert response.text.count('data-testid="case-link"') == 31

@@ -277,8 +277,9 @@ def test_the_page_runs_a_fixed_number_of_queries(
     client = login(personas.county_clerk)
     client.get(URL)  # the session row is read and stamped once
     # Session and user; the memberships (scope); the counts per unit, session and year; the
-    # units' names; the sessions' names; the installation (the base template's header).
-    with django_assert_num_queries(7):
+    # units' names; the sessions' names (the installation, in the base template's header, is
+    # remembered: renda.lib.memo).
+    with django_assert_num_queries(6):
         assert client.get(URL, {"year": 2026}).status_code == 200
     with at(2026, 9, 15):
         for _ in range(3):
@@ -301,11 +302,11 @@ def test_the_page_runs_a_fixed_number_of_queries(
                 version=s.case.version,
                 lead_unit=personas.units["town_gov"],
             )
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         assert client.get(URL, {"year": 2026}).status_code == 200
     # The list behind a figure: session, user, memberships, session and year choices, the
-    # count, the page of rows, the unit's name, the installation.
-    with django_assert_num_queries(9):
+    # count, the page of rows, the unit's name.
+    with django_assert_num_queries(8):
         client.get(LIST, {"measure": "assigned", "unit": data.zj.pk})
 
 

@@ -78,8 +78,9 @@ def test_it_shows_suggestions_and_duplicates_in_a_fixed_number_of_queries(
     # session, user, memberships (scope); the case; its lead assignment (allowed actions);
     # the congress's region and its assignable units; urgency tiers; the category model row
     # and the suggested categories; the unit model row; the duplicate candidates with their
-    # signatures (one query, however many); the layout (installation, nav).
-    with django_assert_num_queries(13):
+    # signatures (one query, however many). The layout's installation is remembered
+    # (renda.lib.memo).
+    with django_assert_num_queries(12):
         response = client.get(_url(case))
     assert response.status_code == 200
     page = response.content.decode()
