@@ -5,7 +5,7 @@ filled from the cases and their lead assignments."""
 
 import django.db.models.deletion
 from django.db import migrations, models
-from django.db.models import OuterRef, Subquery
+from django.db.models import Max, OuterRef, Subquery
 
 
 def backfill(apps, schema_editor):
@@ -18,8 +18,13 @@ def backfill(apps, schema_editor):
             case_id=OuterRef("case_id"), role="lead", round=1, case__kind="suggestion"
         )
         .exclude(state="returned")
-        .order_by("-pk")
+        .order_by()
     )
+
+    def of_lead(column):
+        # An aggregate, not ORDER BY id DESC LIMIT 1 (PostgreSQL would walk the primary key).
+        return Subquery(lead.values("case_id").annotate(value=Max(column)).values("value")[:1])
+
     case = Case.objects.filter(pk=OuterRef("case_id"))
     copied = {
         "result_class": Subquery(case.values("result_class")[:1]),
@@ -27,9 +32,9 @@ def backfill(apps, schema_editor):
         "region": Subquery(case.values("region_id")[:1]),
     }
     Suggestion.objects.filter(kind="suggestion").update(
-        lead_unit=Subquery(lead.values("unit_id")[:1]),
-        deadline=Subquery(lead.values("deadline")[:1]),
-        answered_at=Subquery(lead.values("replied_at")[:1]),
+        lead_unit=of_lead("unit_id"),
+        deadline=of_lead("deadline"),
+        answered_at=of_lead("replied_at"),
         **copied,
     )
     Suggestion.objects.exclude(kind="suggestion").update(**copied)
