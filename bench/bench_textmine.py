@@ -133,8 +133,7 @@ def main() -> None:
     )
     print(
         "model (char 1-3 full + title, max-match words 1-2 on a jieba-built lexicon, "
-        "NB-SVM + plain linear SVM blended, sigmoid calibration; calibrated scores of the "
-        "all-block and character-only heads averaged):"
+        "NB-SVM + plain linear SVM blended, sigmoid calibration):"
     )
     print(_line("validation", val))
     print(_line("validation, full msgs", val_full))

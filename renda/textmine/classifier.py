@@ -1,8 +1,7 @@
 """The category classifier at run time: which of the deployment's categories a message is in.
 
-A fitted model is one or more linear functions ("heads") of the feature blocks in
-`features.py`, each followed by one sigmoid calibration per category, their calibrated scores
-averaged with fixed weights, so scoring needs only dictionaries and numpy: no
+A fitted model is a linear function of the feature blocks in `features.py` followed by one
+sigmoid calibration per category, so scoring needs only dictionaries and numpy: no
 scikit-learn, no pickle. A model directory holds `model.npz` (weights and each block's sorted
 term keys), `vocabulary.json.gz` (character and word ids) and `metadata.json`; loading it
 executes nothing, so a tampered file can give wrong scores but cannot run code.
@@ -32,7 +31,7 @@ from renda.textmine.features import (
 from renda.textmine.normalize import normalize
 from renda.textmine.segment import Segmenter
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 2
 WEIGHTS_FILE = "model.npz"
 VOCABULARY_FILE = "vocabulary.json.gz"
 META_FILE = "metadata.json"
@@ -62,20 +61,18 @@ class Prediction:
 @dataclass
 class CategoryModel:
     """Per block: sorted term keys (see `features.py`) whose positions, offset by the block's
-    start, are rows of `coef`, and their idf; per head and category (columns head by head): a
-    linear score `x @ coef + intercept` turned into a probability by `expit(-(a * score + b))`;
-    each head's probabilities are normalised and averaged with `head_weights`."""
+    start, are rows of `coef`, and their idf; per category: a linear score
+    `x @ coef + intercept` turned into a probability by `expit(-(a * score + b))`."""
 
     labels: list[str]
     alphabet: dict[str, int]  # character → id
     lexicon: dict[str, int]  # word → id
     keys: dict[str, np.ndarray]  # block → sorted int64 term keys
     idf: np.ndarray  # (n_features,), blocks in BLOCKS order
-    coef: np.ndarray  # (n_features, n_heads * n_labels)
-    intercept: np.ndarray  # (n_heads * n_labels,), as are sigmoid_a and sigmoid_b
+    coef: np.ndarray  # (n_features, n_labels)
+    intercept: np.ndarray
     sigmoid_a: np.ndarray
     sigmoid_b: np.ndarray
-    head_weights: np.ndarray  # (n_heads,), summing to 1
     user_words: tuple[str, ...] = ()
     threshold: float = DEFAULT_THRESHOLD
     metadata: dict[str, Any] | None = None
@@ -122,13 +119,10 @@ class CategoryModel:
 
     def proba(self, title: str, body: str) -> np.ndarray:
         """Calibrated scores of a normalised message, one per label, summing to 1."""
-        n_labels = len(self.labels)
-        margins = self.sigmoid_a * self._decision(title, body) + self.sigmoid_b
-        p = (1.0 / (1.0 + np.exp(margins))).reshape(len(self.head_weights), n_labels)
-        total = p.sum(axis=1, keepdims=True)
+        p = 1.0 / (1.0 + np.exp(self.sigmoid_a * self._decision(title, body) + self.sigmoid_b))
+        total = p.sum()
         # Every calibrator saying 0 happens only for extreme margins: no preference then.
-        p = np.where(total > 0, p / np.where(total > 0, total, 1.0), 1.0 / n_labels)
-        return self.head_weights @ p
+        return p / total if total > 0 else np.full(len(self.labels), 1.0 / len(self.labels))
 
     def predict(self, title: str | None, body: str | None, *, top: int = 3) -> Prediction:
         """The category of one raw message, its calibrated score and the best `top`."""
@@ -154,7 +148,6 @@ class CategoryModel:
             intercept=self.intercept,
             sigmoid_a=self.sigmoid_a,
             sigmoid_b=self.sigmoid_b,
-            head_weights=self.head_weights,
             **{f"keys_{name}": self.keys[name] for name in BLOCKS},
         )
         with gzip.open(directory / VOCABULARY_FILE, "wt", encoding="utf-8") as f:
@@ -209,7 +202,6 @@ class CategoryModel:
                 intercept=arrays["intercept"],
                 sigmoid_a=arrays["sigmoid_a"],
                 sigmoid_b=arrays["sigmoid_b"],
-                head_weights=arrays["head_weights"],
                 user_words=tuple(meta.get("user_words", ())),
                 threshold=float(meta.get("threshold", DEFAULT_THRESHOLD)),
                 metadata=meta,
@@ -225,23 +217,17 @@ class CategoryModel:
         """Shapes agree: a model whose parts do not fit together must not score anything."""
         n_labels = len(self.labels)
         n_rows = sum(len(self.keys.get(name, ())) for name in BLOCKS)
-        n_heads = len(self.head_weights)
         ok = (
             set(self.keys) == set(BLOCKS)
             and all(
                 k.dtype == np.int64 and k.ndim == 1 and bool(np.all(k[1:] > k[:-1]))
                 for k in self.keys.values()
             )
-            and self.coef.shape == (n_rows, n_heads * n_labels)
+            and self.coef.shape == (n_rows, n_labels)
             and self.idf.shape == (n_rows,)
             and all(
-                a.shape == (n_heads * n_labels,)
-                for a in (self.intercept, self.sigmoid_a, self.sigmoid_b)
+                a.shape == (n_labels,) for a in (self.intercept, self.sigmoid_a, self.sigmoid_b)
             )
-            and self.head_weights.shape == (n_heads,)
-            and n_heads > 0
-            and bool(np.all(self.head_weights >= 0))
-            and abs(float(self.head_weights.sum()) - 1.0) < 1e-6
             and all(isinstance(i, int) and 0 < i <= MAX_CHAR_ID for i in self.alphabet.values())
             and all(isinstance(i, int) and 0 < i <= MAX_WORD_ID for i in self.lexicon.values())
         )

@@ -16,17 +16,6 @@ naive Bayes did not (see bench/bench_textmine.py). Its margins
 are calibrated with one sigmoid per category fitted on cross-validated decisions
 (`ensemble=False`: one SVM trained on every row, rather than an average of per-fold SVMs
 that would triple the model's size).
-
-Two such calibrated classifiers ("heads") are fitted, one on every block and one on the
-character blocks alone, and their probabilities averaged half and half (`HEADS`). On full
-messages held out of train.csv (4 of 5 folds over its full messages, 1,604 messages, trained
-on every other row) the all-block head alone scored macro-F1 0.912, the character head alone
-0.918, the average 0.917, and the average was the best of the mixes on the seed-0 validation
-split (0.936 against 0.931 for the all-block head). Averaging probabilities is not a linear
-function, so each head keeps its own weights: one more gather of the same feature rows at
-run time. Character 4- and 5-grams, a 4-gram title block, plain tf, max_df 0.5, longer
-bodies, a kNN vote, an averaged modified-Huber SGD and scoring the title and the body apart
-did not help on validation.
 """
 
 from collections.abc import Iterable, Sequence
@@ -61,9 +50,6 @@ NB_ALPHA = 1.0
 # The plain linear SVM blended with the NB-SVM (see `NBSVM`).
 PLAIN_C = 1.0
 PLAIN_WEIGHT = 1.0
-# The heads whose calibrated scores are averaged: the same classifier fitted on every block
-# and on the character blocks alone, with their weights (see the module's docstring).
-HEADS = ((BLOCKS, 0.5), (("full", "title"), 0.5))
 # Terms seen in one message only cannot generalise and would double the model's size.
 MIN_DF = 2
 
@@ -113,57 +99,20 @@ def fit_category_model(
         idf_parts.append(idf)
     X = sp.hstack(blocks, format="csr")
 
-    offsets = np.cumsum([0, *(len(keys[name]) for name in BLOCKS)])
-    parts = []
-    for head_blocks, _ in HEADS:
-        columns = np.concatenate(
-            [
-                np.arange(offsets[i], offsets[i + 1])
-                for i, name in enumerate(BLOCKS)
-                if name in head_blocks
-            ]
-        )
-        calibrated = CalibratedClassifierCV(
-            NBSVM(C=SVM_C, alpha=NB_ALPHA, plain_C=PLAIN_C, plain_weight=PLAIN_WEIGHT),
-            method="sigmoid",
-            cv=int(min(3, counts.min())),
-            ensemble=False,
-        )
-        calibrated.fit(X[:, columns], list(labels))
-        parts.append((calibrated, columns, *_compiled(calibrated, columns, X.shape[1])))
-    weights = np.array([weight for _, weight in HEADS], dtype=np.float64)
-    model = CategoryModel(
-        labels=[str(c) for c in parts[0][0].classes_],
-        alphabet=_used(alphabet, [keys["full"], keys["title"]], CHAR_BITS, 3),
-        lexicon=_used(lexicon, [keys["words"]], WORD_BITS, 2),
-        keys=keys,
-        idf=np.concatenate(idf_parts).astype(np.float32),
-        coef=np.ascontiguousarray(np.hstack([p[2] for p in parts]), dtype=np.float32),
-        intercept=np.concatenate([p[3] for p in parts]).astype(np.float64),
-        sigmoid_a=np.concatenate([p[4] for p in parts]).astype(np.float64),
-        sigmoid_b=np.concatenate([p[5] for p in parts]).astype(np.float64),
-        head_weights=weights / weights.sum(),
-        user_words=user_words,
-        threshold=threshold,
+    calibrated = CalibratedClassifierCV(
+        NBSVM(C=SVM_C, alpha=NB_ALPHA, plain_C=PLAIN_C, plain_weight=PLAIN_WEIGHT),
+        method="sigmoid",
+        cv=int(min(3, counts.min())),
+        ensemble=False,
     )
-    model.check()
-    model._segmenter = segmenter  # already loaded: reuse it for validation scoring
-    _verify(model, [(c, cols) for c, cols, *_ in parts], X, titles, bodies)
-    return model
-
-
-def _compiled(
-    calibrated: CalibratedClassifierCV, columns: np.ndarray, n_features: int
-) -> tuple[np.ndarray, ...]:
-    """One head's weights over all `n_features` (zero outside its `columns`), shaped
-    (n_features, n_labels), its intercepts and its sigmoid calibrators' a and b per label."""
+    calibrated.fit(X, list(labels))
     fitted = calibrated.calibrated_classifiers_[0]
     svm = fitted.estimator
     # Both orders are the sorted labels; checked because the compiled model relies on it.
     assert list(svm.classes_) == list(calibrated.classes_)
     coef = svm.coef_
     intercept = svm.intercept_
-    if len(calibrated.classes_) == 2:
+    if len(classes) == 2:
         # A binary SVM has one margin for the second class; the first gets its negation.
         coef, intercept = np.vstack([-coef, coef]), np.concatenate([-intercept, intercept])
         # p(first) = 1 - p(second) = expit(a * margin + b), i.e. a calibrator (a, -b) on -margin.
@@ -172,9 +121,23 @@ def _compiled(
     else:
         a = np.array([c.a_ for c in fitted.calibrators])
         b = np.array([c.b_ for c in fitted.calibrators])
-    full = np.zeros((n_features, coef.shape[0]))
-    full[columns] = coef.T
-    return full, intercept, a, b
+    model = CategoryModel(
+        labels=[str(c) for c in calibrated.classes_],
+        alphabet=_used(alphabet, [keys["full"], keys["title"]], CHAR_BITS, 3),
+        lexicon=_used(lexicon, [keys["words"]], WORD_BITS, 2),
+        keys=keys,
+        idf=np.concatenate(idf_parts).astype(np.float32),
+        coef=np.ascontiguousarray(coef.T, dtype=np.float32),
+        intercept=intercept.astype(np.float64),
+        sigmoid_a=a.astype(np.float64),
+        sigmoid_b=b.astype(np.float64),
+        user_words=user_words,
+        threshold=threshold,
+    )
+    model.check()
+    model._segmenter = segmenter  # already loaded: reuse it for validation scoring
+    _verify(model, calibrated, X, titles, bodies)
+    return model
 
 
 class NBSVM(ClassifierMixin, BaseEstimator):
@@ -252,20 +215,15 @@ def _used(ids: dict[str, int], vocabularies: list[np.ndarray], bits: int, order:
 
 def _verify(
     model: CategoryModel,
-    heads: list[tuple[CalibratedClassifierCV, np.ndarray]],
+    calibrated: CalibratedClassifierCV,
     X: sp.csr_matrix,
     titles: Sequence[str],
     bodies: Sequence[str],
 ) -> None:
-    # The compiled model re-implements tf-idf, calibration and the heads' average; a model
-    # whose scores differ from scikit-learn's on its own training rows is a bug and must not
-    # be written.
+    # The compiled model re-implements tf-idf and calibration; a model whose scores differ
+    # from scikit-learn's on its own training rows is a bug and must not be written.
     rows = range(min(20, X.shape[0]))
-    sample = X[list(rows)]
-    expected = sum(
-        weight * calibrated.predict_proba(sample[:, columns])
-        for weight, (calibrated, columns) in zip(model.head_weights, heads, strict=True)
-    )
+    expected = calibrated.predict_proba(X[list(rows)])
     got = np.array([model.proba(titles[i], bodies[i]) for i in rows])
     if not np.allclose(got, expected, atol=1e-4):
         raise AssertionError("compiled model disagrees with scikit-learn")

@@ -73,24 +73,6 @@ def test_it_round_trips_through_a_model_directory(model: CategoryModel, tmp_path
     np.testing.assert_allclose(
         loaded.proba("学校收费", "乱收费"), model.proba("学校收费", "乱收费"), rtol=1e-6
     )
-    np.testing.assert_array_equal(loaded.head_weights, model.head_weights)
-
-
-def test_it_averages_the_calibrated_scores_of_its_heads(model: CategoryModel) -> None:
-    assert len(model.head_weights) == 2
-    assert model.coef.shape[1] == 2 * len(model.labels)
-    p = model.proba("河道污染", "工厂排放废水")
-    assert abs(p.sum() - 1.0) < 1e-9
-
-
-def test_it_refuses_head_weights_that_do_not_fit(model: CategoryModel, tmp_path: Path) -> None:
-    model.save(tmp_path, {})
-    with np.load(tmp_path / "model.npz") as npz:
-        arrays = {k: npz[k] for k in npz.files}
-    arrays["head_weights"] = np.array([1.0])
-    np.savez_compressed(tmp_path / "model.npz", **arrays)
-    with pytest.raises(ModelError, match="corrupt"):
-        CategoryModel.load(tmp_path)
 
 
 def test_it_reports_a_missing_model_clearly(tmp_path: Path) -> None:
