@@ -151,11 +151,10 @@ def _render_inbox(request: HttpRequest, bulk_form: forms.BulkAssignForm | None) 
     tabs = inbox.inbox_tabs(today)
     tab = next((t for t in tabs if t.key == request.GET.get("tab")), tabs[0])
     filters = forms.InboxFilterForm(request.GET or None, user=user)
-    cases = inbox.inbox_cases(user)
     if filters.is_bound:
         filters.is_valid()
-        cases = filters.apply(cases)
-    counts = inbox.tab_counts(cases, tabs, inbox.scope_arms(user))
+    cases = filters.apply(inbox.inbox_cases(user))
+    counts = inbox.tab_counts(user, filters.apply(Case.objects.all()), tabs)
     rows = inbox.listed(cases.filter(tab.q)).order_by(*tab.order_by)
     if tab.counted:
         paginator = Paginator(rows, PAGE_SIZE)
