@@ -120,12 +120,24 @@ def tab_counts(user, qs: QuerySet[Case], tabs: list[Tab]) -> dict[str, int]:
 
 
 def disjoint_scope(user) -> tuple[Q, ...]:
-    """The parts of the user's case scope, each less the parts before it."""
+    """The parts of the user's case scope, each less the parts before it; none when a part
+    is a subquery (a subtree too large to list, as a city's). There every case of a state
+    is in the first part, and proving the second part empty read them all again (a city
+    clerk's counts: 10 -> 31 ms)."""
     scope = scope_for(user).q(model=Case, listed=True, **CASE_LOOKUPS)
     arms = _or_parts(scope)
+    if not all(_without_subquery(arm) for arm in arms):
+        return ()
     return tuple(
         arm if i == 0 else arm & ~functools.reduce(operator.or_, arms[:i])
         for i, arm in enumerate(arms)
+    )
+
+
+def _without_subquery(q: Q) -> bool:
+    return all(
+        _without_subquery(child) if isinstance(child, Q) else not isinstance(child[1], QuerySet)
+        for child in q.children
     )
 
 
