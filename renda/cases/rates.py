@@ -65,7 +65,6 @@ from django.utils import timezone
 
 from renda.cases.inbox import towns_for_user
 from renda.cases.models import Assignment, Case, CaseEvent
-from renda.cases.selectors import cases_for_user
 from renda.cases.workflow import Action
 from renda.org.models import Level, OrgUnit, Region
 from renda.org.scope import scope_for
@@ -309,16 +308,17 @@ def rate_filters(period: Period, sign: SignLimit) -> dict[str, tuple[Q, Q]]:
 # --- the rows, in the reader's scope --------------------------------------------------------
 
 
-def _scoped_cases(user) -> QuerySet:
-    return cases_for_user(user).order_by().values("pk")
+# The rows' own scope filter is the case scope (`cases_for_user`) with each grant's part
+# written through the row's case, except a handler's, which is narrower: the row's unit (an
+# assignment to the unit, a reply by it) implies that the case was assigned to the unit. So
+# it alone is the scope, without a semi-join over every case in scope: a city leader's
+# 30-day rates read the period's rows, not a million cases (bench/bench_dashboard.py, cold).
 
 
 def assignment_rows(user) -> QuerySet[Assignment]:
     """Lead assignments of the cases in the user's scope; a handler's only of their unit."""
     scope = scope_for(user)
-    return Assignment.objects.filter(
-        role=Assignment.Role.LEAD, case__in=_scoped_cases(user)
-    ).filter(
+    return Assignment.objects.filter(role=Assignment.Role.LEAD).filter(
         scope.q(region="case__region", unit="case__congress", assigned_unit="unit", owner=_OWNER)
     )
 
@@ -333,9 +333,7 @@ def rating_rows(user) -> QuerySet[CaseEvent]:
     result = reply.annotate(v=KeyTextTransform("result_class", "data")).values("v")
     scope = scope_for(user)
     return (
-        CaseEvent.objects.filter(
-            action__in=[Action.RATE, Action.REOPEN], case__in=_scoped_cases(user)
-        )
+        CaseEvent.objects.filter(action__in=[Action.RATE, Action.REOPEN])
         .annotate(
             reply_unit=Subquery(unit[:1], output_field=IntegerField()),
             reply_result=Subquery(result[:1]),
