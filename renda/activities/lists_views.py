@@ -2,7 +2,6 @@
 the results list (cases solved, with their result) — for any campaign, station, region and
 period in the reader's scope, as a page and as one Excel workbook with four sheets."""
 
-import html
 import io
 import unicodedata
 
@@ -22,6 +21,7 @@ from openpyxl.utils import get_column_letter
 from renda.activities import forms, selectors
 from renda.cases.models import Case
 from renda.lib.excel import xlsx_response
+from renda.lib.markup import esc
 from renda.org.models import Level, Region
 from renda.org.roles import Perm
 from renda.org.scope import scope_for
@@ -91,7 +91,7 @@ def four_lists(request: HttpRequest) -> HttpResponse:
 
 # The page is four tables of up to fifty rows and three selects of a hundred options or more:
 # a template costs several times the queries behind them, so rows and options are built in
-# one pass of f-strings, every database value escaped by `_e`.
+# one pass of f-strings, every database value escaped by `esc`.
 SELECTS = ("campaign", "station", "region")
 PLANNED = mark_safe(' <span class="badge text-bg-primary">计划中</span>')
 
@@ -120,34 +120,28 @@ def _newest(activities) -> list[tuple]:
     )
 
 
-def _e(value) -> str:
-    """A database value escaped for HTML, as `escape` would, without Django's lazy-string
-    wrapper around every call: the page escapes a few thousand values."""
-    return html.escape(str(value))
-
-
 def _select_html(bound) -> str:
     field = bound.field
     chosen = str(bound.value() or "")
     css = "form-select is-invalid" if bound.errors else "form-select"
     options = "".join(
-        f'<option value="{pk}"{" selected" if str(pk) == chosen else ""}>{_e(name)}</option>'
+        f'<option value="{pk}"{" selected" if str(pk) == chosen else ""}>{esc(name)}</option>'
         for pk, name in field.queryset.values_list("pk", "name")
     )
     return mark_safe(
-        f'<select name="{_e(bound.html_name)}" class="{css}" id="{_e(bound.id_for_label)}">'
-        f'<option value="">{_e(field.empty_label)}</option>{options}</select>'
+        f'<select name="{esc(bound.html_name)}" class="{css}" id="{esc(bound.id_for_label)}">'
+        f'<option value="">{esc(field.empty_label)}</option>{options}</select>'
     )
 
 
 def _activity_rows(activities: list[tuple], activity_prefix: str) -> str:
-    prefix = _e(activity_prefix)
+    prefix = esc(activity_prefix)
     return mark_safe(
         "".join(
             f'<tr><td class="text-nowrap">{day:%Y-%m-%d}</td><td><a href="{prefix}{pk}/">'
-            f"{_e(title)}</a>{PLANNED if status == 'planned' else ''}</td>"
-            f'<td class="text-nowrap">{_e(kind)}</td><td>{_e(station or region)}</td>'
-            f'<td>{_e(campaign or "")}</td><td class="text-end">{attended}</td></tr>'
+            f"{esc(title)}</a>{PLANNED if status == 'planned' else ''}</td>"
+            f'<td class="text-nowrap">{esc(kind)}</td><td>{esc(station or region)}</td>'
+            f'<td>{esc(campaign or "")}</td><td class="text-end">{attended}</td></tr>'
             for day, pk, title, status, kind, station, region, campaign, attended in activities
         )
     )
@@ -173,26 +167,26 @@ RESULT_CLASSES = dict(Case.ResultClass.choices)
 def _case_table_rows(links, case_prefix: str, activity_prefix: str, *, with_result=False) -> str:
     rows = []
     fields = RESULT_ROW_FIELDS if with_result else CASE_ROW_FIELDS
-    cases, activities = _e(case_prefix), _e(activity_prefix)
+    cases, activities = esc(case_prefix), esc(activity_prefix)
     for row in links.values_list(*fields)[:PAGE_ROWS]:
         code, title, category, raised_by, activity_id, activity, day, state = row[:8]
         result = (
             '<td><span class="badge text-bg-success">'
-            f"{_e(RESULT_CLASSES.get(row[8], row[8]))}</span> "
-            f'<span class="text-break">{_e(Truncator(row[9]).chars(80))}</span></td>'
+            f"{esc(RESULT_CLASSES.get(row[8], row[8]))}</span> "
+            f'<span class="text-break">{esc(Truncator(row[9]).chars(80))}</span></td>'
             if with_result
             else ""
         )
-        code = _e(code)
+        code = esc(code)
         rows.append(
             f'<tr><td class="text-nowrap"><a href="{cases}{code}/">{code}</a></td>'
-            f'<td>{_e(title)}</td><td class="text-nowrap">{_e(category)}</td>'
-            f'<td class="text-nowrap">{_e(raised_by or "—")}</td>'
-            f'<td><a href="{activities}{activity_id}/">{_e(activity)}</a> '
+            f'<td>{esc(title)}</td><td class="text-nowrap">{esc(category)}</td>'
+            f'<td class="text-nowrap">{esc(raised_by or "—")}</td>'
+            f'<td><a href="{activities}{activity_id}/">{esc(activity)}</a> '
             f'<span class="text-secondary text-nowrap">{day:%Y-%m-%d}</span></td>'
-            f'<td class="text-nowrap">{_e(CASE_STATES.get(state, state))}</td>{result}</tr>'
+            f'<td class="text-nowrap">{esc(CASE_STATES.get(state, state))}</td>{result}</tr>'
         )
-    return mark_safe("".join(rows))  # every value escaped by _e
+    return mark_safe("".join(rows))  # every value escaped by esc
 
 
 def _width(text: str) -> int:

@@ -5,11 +5,11 @@ drew some thirty entries twice, resolving five variables an entry, which was abo
 a case list's server time (bench/bench_cases.py). Built once per menu and path."""
 
 from functools import lru_cache
-from html import escape
 
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
+from renda.lib.markup import esc
 from renda.workbench.nav import NavSection
 
 register = template.Library()
@@ -22,8 +22,8 @@ def _active(section: NavSection, path: str) -> str:
 def _link(item, path: str, css: str) -> str:
     active = " active" if item.url == path else ""
     return (
-        f'<a class="{css}{active}" href="{escape(item.url)}"><i class="bi bi-{escape(item.icon)}">'
-        f"</i> {escape(item.label)}</a>"
+        f'<a class="{css}{active}" href="{esc(item.url)}"><i class="bi bi-{esc(item.icon)}">'
+        f"</i> {esc(item.label)}</a>"
     )
 
 
@@ -41,7 +41,7 @@ def _desktop(sections: tuple[NavSection, ...], path: str) -> str:
         parts.append(
             '<li class="nav-item dropdown text-nowrap">'
             f'<a class="nav-link dropdown-toggle{_active(section, path)}" href="#" role="button" '
-            f'data-bs-toggle="dropdown" aria-expanded="false">{escape(section.label)}</a>'
+            f'data-bs-toggle="dropdown" aria-expanded="false">{esc(section.label)}</a>'
             f'<ul class="dropdown-menu">{items}</ul></li>'
         )
     return "\n".join(parts)
@@ -52,7 +52,7 @@ def _phone(sections: tuple[NavSection, ...], path: str) -> str:
     parts = []
     for section in sections:
         if section.label:
-            parts.append(f'<li class="nav-item renda-nav-section">{escape(section.label)}</li>')
+            parts.append(f'<li class="nav-item renda-nav-section">{esc(section.label)}</li>')
         parts += [
             f'<li class="nav-item">{_link(item, path, "nav-link")}</li>' for item in section.items
         ]
