@@ -98,23 +98,26 @@ def capped_counts(qs: QuerySet[Case], filters: dict[str, Q], cap: int | None = N
     return dict(zip(filters, row, strict=True))
 
 
-def tab_counts(user, qs: QuerySet[Case], tabs: list[Tab]) -> dict[str, int]:
-    """The counted tabs' counts over the rows of `qs` in the user's scope, each capped at
-    COUNT_CAP, in one query.
+def tab_counts(
+    user, tabs: list[Tab], scoped: QuerySet[Case], unscoped: QuerySet[Case]
+) -> dict[str, int]:
+    """The counted tabs' counts, each capped at COUNT_CAP, in one query: over `scoped` (the
+    list's rows, `inbox_cases` narrowed by the filters), or on PostgreSQL over `unscoped`
+    (the same filters without the scope) part by part of the scope (`disjoint_scope`).
 
-    On PostgreSQL each tab is counted over the scope's disjoint parts (`disjoint_scope`) and
-    summed. A town clerk's scope is "the town's regions, or the town's congress": on that OR
+    A town clerk's scope is "the town's regions, or the town's congress": on that OR
     PostgreSQL reads every case of the city in the tab's state and filters them, while each
-    part alone is an index condition, (region, state) or (state, …, congress). `qs` is then
-    not scoped: the parts are the scope, and the OR beside them would only mislead the
-    planner's estimates (bench/bench_cases.py: a town clerk's counts at a million cases, 39 ->
-    9 ms). SQLite reads the OR by region already (its OR optimisation)."""
+    part alone is an index condition, (region, state) or (state, …, congress). The parts are
+    the scope, and the OR beside them would only mislead the planner's estimates
+    (bench/bench_cases.py: a town clerk's counts at a million cases, 39 -> 9 ms). SQLite
+    reads the OR by region already (its OR optimisation)."""
     filters = {t.key: t.q for t in tabs if t.counted}
-    parts = disjoint_scope(user) if connections[qs.db].vendor == "postgresql" else ()
+    parts = disjoint_scope(user) if connections[scoped.db].vendor == "postgresql" else ()
     if len(parts) < 2:
-        return capped_counts(inbox_cases_of(qs, user), filters)
+        return capped_counts(scoped, filters)
     split = capped_counts(
-        qs, {(key, i): q & part for key, q in filters.items() for i, part in enumerate(parts)}
+        unscoped,
+        {(key, i): q & part for key, q in filters.items() for i, part in enumerate(parts)},
     )
     return {key: min(COUNT_CAP, sum(split[key, i] for i in range(len(parts)))) for key in filters}
 
@@ -243,11 +246,6 @@ def listed(qs: QuerySet[Case]) -> QuerySet[Case]:
         .select_related("category", "region", "congress")
         .only(*LISTED_FIELDS)
     )
-
-
-def inbox_cases_of(qs: QuerySet[Case], user) -> QuerySet[Case]:
-    """`qs` narrowed to the user's scope as the inbox reads it (see `inbox_cases`)."""
-    return scope_for(user).filter(qs, listed=True, **CASE_LOOKUPS)
 
 
 def inbox_cases(user) -> QuerySet[Case]:

@@ -21,7 +21,6 @@ def shell(request: HttpRequest) -> dict:
         scope = scope_for(user)
         context.update(
             scope=scope,
-            nav_items=nav_for(scope),
             nav_sections=nav_sections(nav_for(scope)),
             role_labels=[Role(role).label for role in scope.roles],
         )

@@ -376,5 +376,9 @@ def test_the_counts_by_disjoint_parts_of_the_scope_are_the_counts(personas):
         key: sum(inbox.capped_counts(Case.objects.all(), {key: q & part})[key] for part in parts)
         for key, q in filters.items()
     }
-    assert whole == by_parts == inbox.tab_counts(user, Case.objects.all(), tabs)
+    assert (
+        whole
+        == by_parts
+        == inbox.tab_counts(user, tabs, inbox.inbox_cases(user), Case.objects.all())
+    )
     assert whole["accepted"] == 3
