@@ -10,6 +10,7 @@ read from an index (`Case.Meta.indexes`). bench/bench_cases.py measures it.
 import datetime as dt
 import functools
 import operator
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
 from django.db import connections
@@ -83,8 +84,17 @@ def capped_counts(qs: QuerySet[Case], filters: dict[str, Q], cap: int | None = N
     """How many rows of `qs` each filter keeps, counting no further than `cap`, in one query:
     `SELECT (SELECT COUNT(*) FROM (… LIMIT cap)), …`. Each count stops after `cap` index
     entries, so it costs the same for a town and for a city of a million cases."""
-    if not filters:
-        return {}
+    return _run_counts(qs.db, _counts_statement(qs, filters, cap))
+
+
+@dataclass(frozen=True)
+class _Statement:
+    sql: str
+    params: tuple
+    keys: tuple
+
+
+def _counts_statement(qs: QuerySet[Case], filters: dict, cap: int | None = None) -> _Statement:
     cap = cap or COUNT_CAP
     parts, params = [], []
     for q in filters.values():
@@ -92,18 +102,39 @@ def capped_counts(qs: QuerySet[Case], filters: dict[str, Q], cap: int | None = N
         sql, inner_params = inner.query.sql_with_params()
         parts.append(f"(SELECT COUNT(*) FROM ({sql}) capped)")
         params.extend(inner_params)
-    with connections[qs.db].cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(parts)}", params)
+    return _Statement(f"SELECT {', '.join(parts)}", tuple(params), tuple(filters))
+
+
+def _run_counts(alias: str, statement: _Statement) -> dict:
+    if not statement.keys:
+        return {}
+    with connections[alias].cursor() as cursor:
+        cursor.execute(statement.sql, statement.params)
         row = cursor.fetchone()
-    return dict(zip(filters, row, strict=True))
+    return dict(zip(statement.keys, row, strict=True))
+
+
+# The tab counts' SQL, remembered (renda.lib.memo) per scope, filters and tabs: writing the
+# fourteen capped subqueries of a town clerk's counts was 11 ms of CPU a page on PostgreSQL
+# (bench/bench_cases.py), for a statement that is the same on every page and tab a clerk
+# opens. Its parameters hold the scope's remembered subtree ids, so it is forgotten with them
+# (a save of a tree row, or after a minute), and the tabs' dates are in its key.
+@remembered(key=lambda key, build: key, maxsize=1024)
+def _remembered_statement(key, build) -> _Statement:
+    return build()
 
 
 def tab_counts(
-    user, tabs: list[Tab], scoped: QuerySet[Case], unscoped: QuerySet[Case]
+    user,
+    tabs: list[Tab],
+    scoped: QuerySet[Case],
+    narrow: Callable[[QuerySet[Case]], QuerySet[Case]],
+    filter_key: Hashable,
 ) -> dict[str, int]:
     """The counted tabs' counts, each capped at COUNT_CAP, in one query: over `scoped` (the
-    list's rows, `inbox_cases` narrowed by the filters), or on PostgreSQL over `unscoped`
-    (the same filters without the scope) part by part of the scope (`disjoint_scope`).
+    list's rows, `inbox_cases` narrowed by the filters), or on PostgreSQL over the cases
+    narrowed by the same filters (`narrow`) part by part of the scope (`disjoint_scope`).
+    `filter_key` says which filters `narrow` applies (the statement is remembered by it).
 
     A town clerk's scope is "the town's regions, or the town's congress": on that OR
     PostgreSQL reads every case of the city in the tab's state and filters them, while each
@@ -112,14 +143,27 @@ def tab_counts(
     (bench/bench_cases.py: a town clerk's counts at a million cases, 39 -> 9 ms). SQLite
     reads the OR by region already (its OR optimisation)."""
     filters = {t.key: t.q for t in tabs if t.counted}
-    parts = disjoint_scope(user) if connections[scoped.db].vendor == "postgresql" else ()
-    if len(parts) < 2:
-        return capped_counts(scoped, filters)
-    split = capped_counts(
-        unscoped,
-        {(key, i): q & part for key, q in filters.items() for i, part in enumerate(parts)},
+    postgresql = connections[scoped.db].vendor == "postgresql"
+
+    def build() -> _Statement:
+        parts = disjoint_scope(user) if postgresql else ()
+        if len(parts) < 2:
+            return _counts_statement(scoped, {(key, 0): q for key, q in filters.items()})
+        return _counts_statement(
+            narrow(Case.objects.using(scoped.db)),
+            {(key, i): q & part for key, q in filters.items() for i, part in enumerate(parts)},
+        )
+
+    key = (
+        scoped.db,
+        scope_for(user).key,
+        filter_key,
+        tuple((t.key, str(t.q)) for t in tabs if t.counted),
     )
-    return {key: min(COUNT_CAP, sum(split[key, i] for i in range(len(parts)))) for key in filters}
+    totals = dict.fromkeys(filters, 0)
+    for (tab, _), count in _run_counts(scoped.db, _remembered_statement(key, build)).items():
+        totals[tab] += count
+    return {key: min(COUNT_CAP, total) for key, total in totals.items()}
 
 
 def disjoint_scope(user) -> tuple[Q, ...]:
@@ -278,16 +322,22 @@ def urgency_choices() -> tuple[tuple[str, str], ...]:
 def town_choices(user) -> tuple[tuple[str, str], ...]:
     """`towns_for_user` as choices, remembered per set of seats: the clerks of a town share
     them."""
-    seats = tuple(
-        (g.spec.role, g.unit.pk if g.unit else None, g.station.pk if g.station else None)
-        for g in scope_for(user).grants
-    )
-    return _town_choices(seats, user)
+    return _town_choices(scope_for(user).key, user)
 
 
-@remembered(key=lambda seats, user: seats)
-def _town_choices(seats, user) -> tuple[tuple[str, str], ...]:
+@remembered(key=lambda scope_key, user: scope_key)
+def _town_choices(scope_key, user) -> tuple[tuple[str, str], ...]:
     return tuple((str(r.pk), str(r)) for r in towns_for_user(user))
+
+
+def handling_unit_choices(user) -> tuple[tuple[str, str], ...]:
+    """`handling_units_for_user` as choices (bulk assignment), remembered per scope."""
+    return _handling_unit_choices(scope_for(user).key, user)
+
+
+@remembered(key=lambda scope_key, user: scope_key)
+def _handling_unit_choices(scope_key, user) -> tuple[tuple[str, str], ...]:
+    return tuple((str(u.pk), str(u)) for u in handling_units_for_user(user))
 
 
 def reaches_regions(user) -> bool:

@@ -154,7 +154,7 @@ def _render_inbox(request: HttpRequest, bulk_form: forms.BulkAssignForm | None) 
     if filters.is_bound:
         filters.is_valid()
     cases = filters.apply(inbox.inbox_cases(user))
-    counts = inbox.tab_counts(user, tabs, cases, filters.apply(Case.objects.all()))
+    counts = inbox.tab_counts(user, tabs, cases, filters.apply, filters.key())
     rows = inbox.listed(cases.filter(tab.q)).order_by(*tab.order_by)
     if tab.counted:
         paginator = Paginator(rows, PAGE_SIZE)

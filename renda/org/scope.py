@@ -176,6 +176,23 @@ class Scope:
     grants: tuple[Grant, ...] = field(default_factory=tuple)
 
     @property
+    def key(self) -> tuple:
+        """What the scope's filters are made of, as a hashable: each seat's role, unit and
+        station (with their paths, which the subtree tests read), and the user where a seat
+        reaches their own rows. The clerks of one town share a key."""
+        seats = tuple(
+            (
+                g.spec.role,
+                (g.unit.pk, g.unit.path) if g.unit else None,
+                (g.station.pk, g.station.path) if g.station else None,
+                g.region.path if g.region else None,
+            )
+            for g in self.grants
+        )
+        own = any(g.spec.scope == DataScope.SELF for g in self.grants)
+        return (self.user_id if own else None, seats)
+
+    @property
     def is_everything(self) -> bool:
         return any(g.spec.scope == DataScope.ALL for g in self.grants)
 

@@ -74,6 +74,20 @@ def test_it_never_lists_another_towns_cases(personas, login):
     assert "湖滨路路灯不亮" not in response.text
 
 
+def test_the_remembered_counts_follow_the_scope_the_filters_and_the_rows(personas, login):
+    """The counts' SQL is remembered between requests (`inbox.tab_counts`): never another
+    scope's or another filter's, and the figures are counted afresh on every page."""
+    accepted(personas, title="东湖的事项")
+    assert _count(login(personas.town_clerk).get("/cases/"), "accepted") == 1
+    assert _count(login(personas.other_town_clerk).get("/cases/"), "accepted") == 0
+    town = login(personas.town_clerk)
+    other = category("环境保护")
+    assert _count(town.get(f"/cases/?category={other.pk}"), "accepted") == 0
+    accepted(personas, title="又一件", category=other)
+    assert _count(town.get("/cases/"), "accepted") == 2
+    assert _count(town.get(f"/cases/?category={other.pk}"), "accepted") == 1
+
+
 def test_it_shows_a_handler_only_their_units_cases(personas, login, town_handler):
     mine = assigned_to_town(personas, title="交办街道的事项")
     submit(personas, title="尚未交办的事项")
@@ -379,6 +393,6 @@ def test_the_counts_by_disjoint_parts_of_the_scope_are_the_counts(personas):
     assert (
         whole
         == by_parts
-        == inbox.tab_counts(user, tabs, inbox.inbox_cases(user), Case.objects.all())
+        == inbox.tab_counts(user, tabs, inbox.inbox_cases(user), lambda qs: qs, ())
     )
     assert whole["accepted"] == 3
