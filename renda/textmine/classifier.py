@@ -77,20 +77,17 @@ class CategoryModel:
     threshold: float = DEFAULT_THRESHOLD
     metadata: dict[str, Any] | None = None
     _segmenter: Segmenter | None = None
-    # All blocks' keys in one sorted array (each block's keys tagged apart, see `_tagged`),
-    # with the row and block of each: one search per message instead of one per block.
+    # All blocks' keys in one sorted array, tagged apart (see `_tagged`) so that the array is
+    # in row order: one search per message instead of one per block, and a key's position is
+    # its row. Then a last key above every term key, so a search never runs off the end.
     _search: np.ndarray = field(default=None, init=False, repr=False)  # type: ignore[assignment]
-    _rows: np.ndarray = field(default=None, init=False, repr=False)  # type: ignore[assignment]
     _block_of: np.ndarray = field(default=None, init=False, repr=False)  # type: ignore[assignment]
     _lookup: Lookup = field(default=None, init=False, repr=False)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
-        tagged = _tagged({name: self.keys[name] for name in BLOCKS})
-        order = np.argsort(tagged, kind="stable")
-        self._search = tagged[order]
-        self._rows = order
+        self._search = np.append(_tagged(self.keys), np.iinfo(np.uint64).max)
         sizes = [len(self.keys[name]) for name in BLOCKS]
-        self._block_of = np.repeat(np.arange(len(BLOCKS)), sizes)[order]
+        self._block_of = np.repeat(np.arange(len(BLOCKS)), sizes)
         self._lookup = Lookup.build(self.alphabet, self.lexicon)
 
     def features(self, title: str, body: str) -> tuple[np.ndarray, np.ndarray]:
@@ -98,14 +95,13 @@ class CategoryModel:
         sublinear tf times idf, L2-normalised, times the block's weight (`features.tfidf`
         computes the same block by block in training)."""
         keys = _tagged(message_keys(self.alphabet, self.lexicon, title, body, self._lookup))
-        if not len(keys) or not len(self._search):
+        if not len(keys) or len(self._search) == 1:
             return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64)
-        keys, tf = np.unique(keys, return_counts=True)
-        pos = np.searchsorted(self._search, keys)
-        pos[pos == len(self._search)] = 0
-        known = self._search[pos] == keys
-        pos = pos[known]
-        rows, block = self._rows[pos], self._block_of[pos]
+        keys, tf = _counted(keys)
+        rows = np.searchsorted(self._search, keys)
+        known = self._search[rows] == keys
+        rows = rows[known]
+        block = self._block_of[rows]
         x = (1.0 + np.log(tf[known])) * self.idf[rows]
         norms = np.sqrt(np.bincount(block, weights=x * x, minlength=len(BLOCKS)))
         x *= _WEIGHTS[block] / norms[block]
@@ -130,8 +126,9 @@ class CategoryModel:
         if not title and not body:
             # Empty text says nothing: no label rather than a guess.
             return Prediction(None, 0.0, [], unsure=True)
-        p = self.proba(title, body)
-        best = [(self.labels[k], round(float(p[k]), 4)) for k in np.argsort(-p)[:top]]
+        p = self.proba(title, body).tolist()
+        order = sorted(range(len(p)), key=p.__getitem__, reverse=True)[:top]
+        best = [(self.labels[k], round(p[k], 4)) for k in order]
         return Prediction(best[0][0], best[0][1], best, unsure=best[0][1] < self.threshold)
 
     def predict_many(
@@ -223,6 +220,7 @@ class CategoryModel:
                 k.dtype == np.int64 and k.ndim == 1 and bool(np.all(k[1:] > k[:-1]))
                 for k in self.keys.values()
             )
+            and all(bool(np.all((k >= 0) & (k < _TITLE_TAG))) for k in self.keys.values())
             and self.coef.shape == (n_rows, n_labels)
             and self.idf.shape == (n_rows,)
             and all(
@@ -237,12 +235,27 @@ class CategoryModel:
 
 _WEIGHTS = np.array([BLOCK_WEIGHTS[name] for name in BLOCKS])
 _TITLE_TAG = np.int64(1 << 62)
+_WORDS_TAG = np.int64(-(1 << 63))
+
+
+def _counted(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`np.unique(keys, return_counts=True)` for a non-empty array, in fewer operations."""
+    keys = np.sort(keys)
+    new = np.empty(len(keys), dtype=bool)
+    new[0] = True
+    np.not_equal(keys[1:], keys[:-1], out=new[1:])
+    starts = np.flatnonzero(new)
+    counts = np.empty(len(starts), dtype=np.int64)
+    counts[:-1] = starts[1:] - starts[:-1]
+    counts[-1] = len(keys) - starts[-1]
+    return keys[starts], counts
 
 
 def _tagged(keys: dict[str, np.ndarray]) -> np.ndarray:
-    """The blocks' keys in one array, apart: "full" keys as they are (below 2**62), "title"
-    keys with bit 62 set, "words" keys bit-inverted (negative)."""
-    return np.concatenate([keys["full"], keys["title"] | _TITLE_TAG, ~keys["words"]])
+    """The blocks' keys in one unsigned array, apart and in block order: "full" keys as they
+    are (below 2**62), "title" keys with bit 62 set, "words" keys with bit 63 set."""
+    tagged = np.concatenate([keys["full"], keys["title"] | _TITLE_TAG, keys["words"] | _WORDS_TAG])
+    return tagged.view(np.uint64)
 
 
 def versions() -> dict[str, str]:

@@ -24,6 +24,7 @@ Only the opening of a long body is read: it carries the topic, and it bounds the
 memory one message can cost (a 100,000-character paste costs the same as a 1,000-character one).
 """
 
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from itertools import repeat
@@ -81,7 +82,7 @@ def word_keys(ids: np.ndarray) -> np.ndarray:
 
 
 def max_match(
-    text: str, lexicon: Mapping[str, int], prefixes: Mapping[str, int] | None = None
+    text: str, lexicon: Mapping[str, int], prefixes: Mapping[str, tuple[int, ...]] | None = None
 ) -> list[str]:
     """The words of `text` found by forward maximum matching against `lexicon` (words of 2 to
     `MAX_WORD_CHARS` characters); characters in no word are skipped, the character blocks
@@ -89,39 +90,36 @@ def max_match(
     per call: it reads the whole body opening for well under a tenth of a millisecond.
 
     `prefixes` (see `word_prefixes`, built once per lexicon) lets most positions be passed
-    over with one look-up; the words found are the same with or without it."""
+    over with one look-up and the others try only the lengths of words that start there; the
+    words found are the same with or without it."""
     if prefixes is None:
         prefixes = word_prefixes(lexicon)
     words = []
     i, n = 0, len(text)
     get = lexicon.get
-    longest = prefixes.get
+    sizes = prefixes.get
     while i < n - 1:
-        size = longest(text[i : i + 2])
-        if size:
-            while size > 1:
-                word = text[i : i + size]
-                if len(word) == size and get(word):
-                    words.append(word)
-                    i += size
-                    break
-                size -= 1
-            else:
-                i += 1
+        head = text[i : i + 2]
+        for size in sizes(head, ()):
+            word = text[i : i + size] if size > 2 else head
+            if len(word) == size and get(word):
+                words.append(word)
+                i += size
+                break
         else:
             i += 1
     return words
 
 
-def word_prefixes(lexicon: Iterable[str]) -> dict[str, int]:
-    """The first two characters of every word of 2 to `MAX_WORD_CHARS` characters → the length
-    of the longest such word: a position whose next two characters are not here starts no word."""
-    prefixes: dict[str, int] = {}
+def word_prefixes(lexicon: Iterable[str]) -> dict[str, tuple[int, ...]]:
+    """The first two characters of every word of 2 to `MAX_WORD_CHARS` characters → the
+    lengths of the words that start with them, longest first: a position whose next two
+    characters are not here starts no word."""
+    found: dict[str, set[int]] = {}
     for word in lexicon:
         if 2 <= len(word) <= MAX_WORD_CHARS:
-            head = word[:2]
-            prefixes[head] = max(prefixes.get(head, 0), len(word))
-    return prefixes
+            found.setdefault(word[:2], set()).add(len(word))
+    return {head: tuple(sorted(lengths, reverse=True)) for head, lengths in found.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,38 +128,31 @@ class Lookup:
     point (read for a whole text at C speed) and the lexicon's word prefixes."""
 
     codes: np.ndarray  # character id indexed by code point; 0 for characters not in it
-    prefixes: dict[str, int]
+    prefixes: dict[str, tuple[int, ...]]
 
     @classmethod
     def build(cls, alphabet: Mapping[str, int], lexicon: Mapping[str, int]) -> "Lookup":
         points = np.array([ord(c) for c in alphabet if len(c) == 1], dtype=np.int64)
-        ids = np.array([i for c, i in alphabet.items() if len(c) == 1], dtype=np.int64)
-        codes = np.zeros(int(points.max()) + 1 if len(points) else 1, dtype=np.int64)
+        ids = np.array([i for c, i in alphabet.items() if len(c) == 1], dtype=np.int32)
+        # Every code point has a slot (4 MiB): one gather reads a whole text, no bounds checks.
+        codes = np.zeros(sys.maxunicode + 1, dtype=np.int32)
         codes[points] = ids
         return cls(codes, word_prefixes(lexicon))
 
     def char_ids(self, text: str) -> np.ndarray:
-        points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        points = points.astype(np.int64)
-        inside = points < len(self.codes)
-        return np.where(inside, self.codes[np.where(inside, points, 0)], 0)
+        return self.codes[_code_points(text)].astype(np.int64)
 
 
-def message_texts(
-    lexicon: Mapping[str, int],
-    title: str,
-    body: str,
-    prefixes: Mapping[str, int] | None = None,
-) -> tuple[str, int, list[str]]:
-    """For one normalised message: the lower-cased text the character blocks read, how much
-    of it is the title, and the words the word block reads (lower case: "WiFi" is "wifi")."""
+def _code_points(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def message_text(title: str, body: str) -> tuple[str, int, int]:
+    """For one normalised message: the lower-cased text the character blocks read ("WiFi" is
+    "wifi"), how much of it is the title, and where the body opening that the word block
+    reads ends in it (it starts after the title and the line break)."""
     title, body = title[:TITLE_CHARS].lower(), body[:BODY_CHARS].lower()
-    if prefixes is None:
-        prefixes = word_prefixes(lexicon)
-    # Title and body are cut apart so that no word is made across the join.
-    body_words = max_match(body[:BODY_WORD_CHARS], lexicon, prefixes)
-    words = max_match(title, lexicon, prefixes) + body_words
-    return f"{title}\n{body}", len(title), words
+    return f"{title}\n{body}", len(title), len(title) + 1 + min(len(body), BODY_WORD_CHARS)
 
 
 def segmented_words(segmenter: Segmenter, title: str, body: str) -> list[str]:
@@ -187,8 +178,11 @@ def message_keys(
     builds once."""
     if lookup is None:
         lookup = Lookup.build(alphabet, lexicon)
-    text, n_title, words = message_texts(lexicon, title, body, lookup.prefixes)
+    text, n_title, n_words = message_text(title, body)
     codes = lookup.char_ids(text)  # unknown characters get 0
+    # Title and body are cut apart so that no word is made across the join.
+    words = max_match(text[:n_title], lexicon, lookup.prefixes)
+    words += max_match(text[n_title + 1 : n_words], lexicon, lookup.prefixes)
     word_ids = np.fromiter(map(lexicon.get, words, repeat(0)), dtype=np.int64, count=len(words))
     return {
         "full": char_keys(codes),

@@ -27,6 +27,8 @@ _HALF_WIDTH = {
     code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F) if chr(code) not in _KEEP_FULL_WIDTH
 }
 _HALF_WIDTH[0x3000] = ord(" ")  # ideographic space
+# Replacing only the matches: `str.translate` looks up every character of a Chinese text.
+_FULL_WIDTH = re.compile("[" + "".join(sorted(map(chr, _HALF_WIDTH))) + "]")
 
 _converter: opencc.OpenCC | None = None
 _converter_lock = threading.Lock()
@@ -49,7 +51,11 @@ def to_simplified(text: str) -> str:
 
 def to_half_width(text: str) -> str:
     """Full-width digits, letters and symbols to ASCII, keeping Chinese sentence punctuation."""
-    return text.translate(_HALF_WIDTH)
+    return _FULL_WIDTH.sub(_half_width, text)
+
+
+def _half_width(match: re.Match[str]) -> str:
+    return chr(_HALF_WIDTH[ord(match[0])])
 
 
 def normalize(text: str | None) -> str:

@@ -36,11 +36,10 @@ from renda.textmine.features import (
     WORD_BITS,
     Lookup,
     message_keys,
-    message_texts,
+    message_text,
     segmented_words,
     sequence_ids,
     tfidf,
-    word_prefixes,
 )
 from renda.textmine.segment import Segmenter
 
@@ -74,8 +73,7 @@ def fit_category_model(
     # messages; scoring then cuts text by maximum matching against it, and so does training.
     segmented = [segmented_words(segmenter, t, b) for t, b in zip(titles, bodies, strict=True)]
     lexicon = sequence_ids([set(words) for words in segmented], MAX_WORD_ID, min_count=MIN_DF)
-    prefixes = word_prefixes(lexicon)
-    texts = [message_texts(lexicon, t, b, prefixes) for t, b in zip(titles, bodies, strict=True)]
+    texts = [message_text(t, b) for t, b in zip(titles, bodies, strict=True)]
     alphabet = sequence_ids([text for text, _, _ in texts], MAX_CHAR_ID)
     lookup = Lookup.build(alphabet, lexicon)
     docs = [

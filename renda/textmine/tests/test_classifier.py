@@ -135,7 +135,7 @@ def test_lookup_reads_the_same_ids_as_the_alphabet() -> None:
     text = "学校a😀b\ud800路\U0010ffff"
     assert lookup.char_ids(text).tolist() == [alphabet.get(c, 0) for c in text]
     assert lookup.char_ids("").tolist() == []
-    assert lookup.prefixes == {"学校": 4}
+    assert lookup.prefixes == {"学校": (4, 2)}
 
 
 def test_max_match_finds_the_same_words_with_and_without_prefixes() -> None:
