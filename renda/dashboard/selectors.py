@@ -15,19 +15,25 @@ The measures, over the last twelve months (this month and the eleven before it):
 - 当前超期 (overdue): the inbox's 已超期 tab now (`renda.cases.selectors.overdue`).
 - 督办中 (key): open cases under supervision (督办 or 重点督办).
 
-Queries: each monthly measure is one GROUP BY (region, category) with a conditional count
-per month, over the rows of the window only (indexes `case_created_scope`,
-`case_state_replied_at`/`case_state_created_region` for the state, `case_state_deadline_region`);
-the current overdue cases one GROUP BY (region, category) over `case_state_deadline_region`;
-the two lists one query each; the regions under the reader's place one. The handling rates
-are `renda.cases.rates.rates_for_user` over the last 30 days, the hot words
+Queries: 收到, 办结 and the answered part of 逾期 are read from the monthly counters
+(`renda.dashboard.counters`, one GROUP BY over the window's rows of `CaseCount`), which the
+worker keeps after every case change; the cases still waiting past a deadline of the window
+(the rest of 逾期) are counted live, one GROUP BY over `case_running_deadline`. A reader who
+also holds a grant the counters cannot follow (a handler's assigned cases, a deputy's own) is
+counted from the cases: each monthly measure one GROUP BY (region, category) with a
+conditional count per month, over the rows of the window only. The current overdue and key
+cases one GROUP BY (region, category) each; the two lists one query each; the regions under
+the reader's place one. The handling rates by unit over the last 30 days are those of
+`renda.cases.rates` (`unit_rates`: one query per source), the hot words
 `renda.hotwords.selectors.hot_words`. The count does not depend on the number of cases.
 """
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import reduce
+from operator import or_
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -35,8 +41,9 @@ from renda.cases import rates
 from renda.cases.inbox import with_lead_unit
 from renda.cases.models import Case, Category
 from renda.cases.selectors import cases_for_user
+from renda.dashboard.models import CaseCount
 from renda.hotwords.selectors import hot_words
-from renda.org.models import Region
+from renda.org.models import OrgUnit, Region
 from renda.org.roles import DataScope, Role
 from renda.org.scope import scope_for
 
@@ -299,17 +306,24 @@ def dashboard_for(user, *, now: dt.datetime | None = None) -> Dashboard:
             row = by_area.setdefault(area, {})
             row[measure] = row.get(measure, 0) + n
 
-    for measure in MONTHLY:
-        counts = {
-            f"m{i}": Count("pk", filter=measure_q(measure, start=m.first, end=m.last, today=today))
-            for i, m in enumerate(months)
-        }
-        window = qs.filter(measure_q(measure, start=start, end=end, today=today))
-        for row in _grouped(window, **counts):
-            for i in range(MONTHS):
-                n = row[f"m{i}"]
-                trend[measure][i] += n
-                add(row["region_id"], row["category_id"], measure, n)
+    if counted_scope(user):
+        for region_id, category_id, measure, i, n in _monthly_from_counts(user, qs, months, today):
+            trend[measure][i] += n
+            add(region_id, category_id, measure, n)
+    else:
+        for measure in MONTHLY:
+            counts = {
+                f"m{i}": Count(
+                    "pk", filter=measure_q(measure, start=m.first, end=m.last, today=today)
+                )
+                for i, m in enumerate(months)
+            }
+            window = qs.filter(measure_q(measure, start=start, end=end, today=today))
+            for row in _grouped(window, **counts):
+                for i in range(MONTHS):
+                    n = row[f"m{i}"]
+                    trend[measure][i] += n
+                    add(row["region_id"], row["category_id"], measure, n)
     for measure in (OVERDUE, KEY):
         current = qs.filter(measure_q(measure, start=start, end=end, today=today))
         for row in _grouped(current, n=Count("pk")):
@@ -349,6 +363,47 @@ def dashboard_for(user, *, now: dt.datetime | None = None) -> Dashboard:
     )
 
 
+# The grants whose reach over the cases is a matter of their region and congress alone, which
+# the counters keep: everything, a unit and below, a unit only. A reader who also holds a
+# grant of another kind (a handler's assigned cases, a deputy's own) is counted from the cases.
+_COUNTED_SCOPES = (DataScope.ALL, DataScope.UNIT_AND_BELOW, DataScope.UNIT_ONLY)
+
+
+def counted_scope(user) -> bool:
+    """Whether the monthly figures of this reader can come from the counters."""
+    return all(g.spec.scope in _COUNTED_SCOPES for g in scope_for(user).grants)
+
+
+def _monthly_from_counts(user, qs: QuerySet[Case], months: list[Month], today: dt.date):
+    """(region, category, measure, month index, count) of the monthly measures: 收到, 办结 and
+    the answered part of 逾期 from the counters (`renda.dashboard.counters`), in the reader's
+    scope written over the counters' region and congress as `cases_for_user` writes it over
+    the case's; the cases still waiting past a deadline of the window (the rest of 逾期) from
+    the cases (`running_deadline`, indexed)."""
+    index = {m.first: i for i, m in enumerate(months)}
+    counts = scope_for(user).filter(
+        CaseCount.objects.filter(month__gte=months[0].first, month__lte=today),
+        region="region",
+        unit="congress",
+    )
+    grouped = (
+        counts.values("month", "region_id", "category_id")
+        .annotate(**{m: Sum(m) for m in MONTHLY})
+        .order_by()
+    )
+    for row in grouped:
+        for measure in MONTHLY:
+            yield row["region_id"], row["category_id"], measure, index[row["month"]], row[measure]
+    waiting = qs.filter(running_deadline__gte=months[0].first, running_deadline__lt=today)
+    by_month = {
+        f"m{i}": Count("pk", filter=Q(running_deadline__gte=m.first, running_deadline__lte=m.last))
+        for i, m in enumerate(months)
+    }
+    for row in _grouped(waiting, **by_month):
+        for i in range(MONTHS):
+            yield row["region_id"], row["category_id"], LATE, i, row[f"m{i}"]
+
+
 def _figures(row: dict) -> dict[str, int]:
     return {m: row.get(m, 0) for m in MEASURES}
 
@@ -371,18 +426,62 @@ def _rows(qs: QuerySet[Case], *order: str) -> list[dict]:
     ]
 
 
+# The rates the dashboard shows, by unit and in total.
+SHOWN_RATES = ("on_time", "satisfied", "solved", "response")
+_UNIT_FIELD = {rates.ASSIGNMENTS: "unit", rates.RATINGS: "reply_unit"}
+
+
+def unit_rates(user, period: rates.Period, now: dt.datetime) -> tuple[list[rates.Row], rates.Row]:
+    """The shown rates per lead unit and in total, as `rates.rates_for_user` counts them (its
+    rows, `rate_filters` and scope), without what the dashboard does not show: the rates by
+    town, 重办率 and 退回率. One grouped query per source; the total is the sum of the groups
+    (every shown rate counts rows, not distinct cases), the rows of no unit included."""
+    filters = rates.rate_filters(period, rates.SignLimit.build(period, now))
+    by_unit: dict[int, dict[str, int]] = {}
+    total: dict[str, int] = {}
+    for source in (rates.ASSIGNMENTS, rates.RATINGS):
+        of_source = [r.key for r in rates.RATES if r.source == source]
+        keys = [k for k in of_source if k in SHOWN_RATES]
+        qs = rates.assignment_rows(user) if source == rates.ASSIGNMENTS else rates.rating_rows(user)
+        # The rows of every rate, as the rates page reads them: a unit with rows in a rate
+        # not shown here is listed all the same (with its shown rates empty).
+        qs = qs.filter(reduce(or_, (filters[k][0] for k in of_source))).order_by()
+        aggregates = {}
+        for key in keys:
+            den, num = filters[key]
+            aggregates[f"{key}__d"] = Count("pk", filter=den)
+            aggregates[f"{key}__n"] = Count("pk", filter=num)
+        unit_field = _UNIT_FIELD[source]
+        for values in qs.values(unit_field).annotate(**aggregates):
+            unit = values.pop(unit_field)
+            for name, n in values.items():
+                total[name] = total.get(name, 0) + n
+            if unit is not None:
+                by_unit.setdefault(unit, {}).update(values)
+
+    def figures(values: dict[str, int]) -> dict[str, rates.Figure]:
+        return {
+            key: rates.Figure(values.get(f"{key}__n", 0), values.get(f"{key}__d", 0))
+            for key in SHOWN_RATES
+        }
+
+    units = OrgUnit.objects.filter(pk__in=by_unit).order_by("path").values_list("pk", "name")
+    rows = [rates.Row("unit", pk, name, figures(by_unit[pk])) for pk, name in units]
+    return rows, rates.Row("total", None, "合计", figures(total))
+
+
 def _ranked_rates(user, start: dt.date, end: dt.date, now: dt.datetime) -> dict:
-    """The handling rates per lead unit between two days, from `renda.cases.rates`, ranked
-    by 按时办结率 (then 满意率, then the number of replies)."""
+    """The handling rates per lead unit between two days (`unit_rates`), ranked by 按时办结率
+    (then 满意率, then the number of replies)."""
     period = rates.range_period(start, end)
-    table = rates.rates_for_user(user, period, now=now)
-    shown = [r for r in rates.RATES if r.key in ("on_time", "satisfied", "solved", "response")]
+    unit_rows, total_row = unit_rates(user, period, now)
+    shown = [r for r in rates.RATES if r.key in SHOWN_RATES]
 
     def value(figure: rates.Figure) -> float:
         return figure.numerator / figure.denominator if figure.denominator else -1.0
 
     units = sorted(
-        table.units,
+        unit_rows,
         key=lambda row: (
             -value(row.figures["on_time"]),
             -value(row.figures["satisfied"]),
@@ -411,16 +510,16 @@ def _ranked_rates(user, start: dt.date, end: dt.date, now: dt.datetime) -> dict:
     total = [
         {
             "key": rate.key,
-            "percent": table.total.figures[rate.key].percent,
-            "numerator": table.total.figures[rate.key].numerator,
-            "denominator": table.total.figures[rate.key].denominator,
+            "percent": total_row.figures[rate.key].percent,
+            "numerator": total_row.figures[rate.key].numerator,
+            "denominator": total_row.figures[rate.key].denominator,
         }
         for rate in shown
     ]
     return {
         "rates": [{"key": r.key, "label": r.label, "definition": r.definition} for r in shown],
         "units": rows,
-        "unit_count": len(table.units),
+        "unit_count": len(unit_rows),
         "total": total,
         "period": period.query,
     }

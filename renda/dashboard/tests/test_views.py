@@ -178,18 +178,20 @@ def _queries(client, url="/dashboard/?refresh=1") -> int:
 
 
 def test_the_number_of_queries_does_not_grow_with_the_cases(
-    personas, login, scripted, django_assert_num_queries
+    personas, login, scripted, django_assert_num_queries, django_capture_on_commit_callbacks
 ):
     client = login(personas.leader)
     _get(client)  # the session and anything cached per process
     before = _queries(client)
-    for i in range(6):
-        _submit(
-            personas,
-            title=f"第{i}件道路破损",
-            region="other_village" if i % 2 else "village",
-            category="交通运输" if i % 3 else "城乡建设",
-        )
+    # With their follow-up run as the commits would run it: the worker counts them.
+    with django_capture_on_commit_callbacks(execute=True):
+        for i in range(6):
+            _submit(
+                personas,
+                title=f"第{i}件道路破损",
+                region="other_village" if i % 2 else "village",
+                category="交通运输" if i % 3 else "城乡建设",
+            )
     with django_assert_num_queries(before):
         _get(client, "/dashboard/?refresh=1")
     assert _get(client, "/dashboard/?refresh=1").context["data"].totals["received"] == 11
@@ -198,11 +200,14 @@ def test_the_number_of_queries_does_not_grow_with_the_cases(
     assert _queries(client, "/dashboard/cases/?measure=received") == list_before
 
 
-def test_the_figures_are_cached_for_a_minute_and_say_when(personas, scripted, login, clock):
+def test_the_figures_are_cached_for_a_minute_and_say_when(
+    personas, scripted, login, clock, django_capture_on_commit_callbacks
+):
     client = login(personas.leader)
     html = _get(client).content.decode()
     assert re.search(r"数据更新于 10:00", html)
-    _submit(personas, title="新增一件", region="village", category="城乡建设")
+    with django_capture_on_commit_callbacks(execute=True):  # counted by the worker
+        _submit(personas, title="新增一件", region="village", category="城乡建设")
     with CaptureQueriesContext(connection) as queries:
         data = _get(client).context["data"]
     assert data.totals["received"] == 5  # cached

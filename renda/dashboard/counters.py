@@ -1,0 +1,185 @@
+"""Keeping the dashboard's counters (`renda.dashboard.models`) in step with the cases.
+
+Each case adds one to the counts of its place (month, region, congress, category) for every
+measure it is in: 收到 in the month it was submitted, 办结 in the month it was closed (while it
+is closed), and 逾期 in the month of its deadline once it was answered after it (待评价 or
+已办结, answered on a day after the deadline: `measure_q(LATE)`'s `answered_late`, for the
+cases no unit works on any more). Which months those are follows from the case row alone
+(`tally_of`), in the local time zone as the dashboard's own filters (`TruncDate`, midnight).
+
+`case_count` brings one case's part up to date: it reads the case, compares with what the case
+added last time (`CaseTally`, locked) and moves the counts by the difference. It runs in the
+worker after every committed case change (`case_changed`, connected in `apps.py`); it is
+idempotent, so a task run twice counts nothing twice. Changes made around the services (the
+admin site, a bulk load) are not seen: `counts_rebuild` (manage.py rebuild_dashboard_counts)
+recounts everything from the cases.
+"""
+
+import datetime as dt
+import logging
+from collections import Counter
+from collections.abc import Callable
+
+from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from renda.cases.models import Case
+from renda.dashboard.models import CaseCount, CaseTally
+
+logger = logging.getLogger(__name__)
+
+S = Case.State
+MEASURES = ("received", "closed", "late")
+_ANSWERED = (S.REPLIED, S.CLOSED)
+_FIELDS = (
+    "pk",
+    "region_id",
+    "congress_id",
+    "category_id",
+    "state",
+    "created_at",
+    "closed_at",
+    "replied_at",
+    "deadline",
+)
+
+# (month, region, congress, category, measure)
+Key = tuple[dt.date, int, int, int, str]
+
+
+def _month(moment: dt.datetime) -> dt.date:
+    return timezone.localdate(moment).replace(day=1)
+
+
+def tally_of(row: dict) -> dict:
+    """The `CaseTally` fields of a case given as a dict of `_FIELDS`."""
+    state, deadline, replied_at = row["state"], row["deadline"], row["replied_at"]
+    late = None
+    if (
+        state in _ANSWERED
+        and deadline is not None
+        and replied_at is not None
+        and deadline < timezone.localdate(replied_at)
+    ):
+        late = deadline.replace(day=1)
+    closed_at = row["closed_at"]
+    return {
+        "region_id": row["region_id"],
+        "congress_id": row["congress_id"],
+        "category_id": row["category_id"],
+        "received": _month(row["created_at"]),
+        "closed": _month(closed_at) if state == S.CLOSED and closed_at is not None else None,
+        "late": late,
+    }
+
+
+def _keys(tally: dict) -> set[Key]:
+    place = (tally["region_id"], tally["congress_id"], tally["category_id"])
+    if None in place:
+        return set()
+    return {
+        (tally[m], *place, m)  # type: ignore[misc]
+        for m in MEASURES
+        if tally[m] is not None
+    }
+
+
+def _move(key: Key, delta: int) -> None:
+    month, region_id, congress_id, category_id, measure = key
+    place = {
+        "month": month,
+        "region_id": region_id,
+        "congress_id": congress_id,
+        "category_id": category_id,
+    }
+    moved = CaseCount.objects.filter(**place).update(**{measure: F(measure) + delta})
+    if moved:
+        return
+    try:
+        with transaction.atomic():
+            CaseCount.objects.create(**place, **{measure: delta})
+    except IntegrityError:  # made meanwhile by another case's change
+        CaseCount.objects.filter(**place).update(**{measure: F(measure) + delta})
+
+
+def case_count(*, case_id: int) -> None:
+    """Bring one case's part of the counts up to date (see the module's docstring)."""
+    with transaction.atomic():
+        row = Case.objects.filter(pk=case_id).values(*_FIELDS).first()
+        if row is not None:
+            CaseTally.objects.get_or_create(case_id=case_id)  # adding nothing yet
+        old = CaseTally.objects.select_for_update().filter(case_id=case_id).values().first()
+        if old is None:  # no such case, and none counted
+            return
+        new = tally_of(row) if row is not None else None
+        before, after = _keys(old), _keys(new) if new is not None else set()
+        for key in before - after:
+            _move(key, -1)
+        for key in after - before:
+            _move(key, +1)
+        if new is None:
+            CaseTally.objects.filter(case_id=case_id).delete()
+        elif new != {k: old[k] for k in new}:
+            CaseTally.objects.filter(case_id=case_id).update(**new)
+
+
+def on_case_changed(sender, *, case_id: int, **kwargs) -> None:
+    """`case_changed`: after every committed step of a case. A failure is logged and leaves
+    the counts as they were (the next change of the case, or a rebuild, puts them right)."""
+    try:
+        case_count(case_id=case_id)
+    except DatabaseError:
+        logger.exception("dashboard: could not count case %s", case_id)
+
+
+def on_case_deleting(sender, instance, **kwargs) -> None:
+    """A deleted case (never done by Renda itself) takes its counts with it."""
+    old = CaseTally.objects.filter(case_id=instance.pk).values().first()
+    if old is None:
+        return
+    for key in _keys(old):
+        _move(key, -1)
+    CaseTally.objects.filter(case_id=instance.pk).delete()
+
+
+def counts_rebuild(
+    *, batch: int = 20_000, progress: Callable[[int, int], None] | None = None
+) -> int:
+    """Recount everything from the cases: every `CaseTally` and `CaseCount` row is replaced.
+    Returns the number of cases. One transaction, so readers see the old counts until the
+    new ones are complete."""
+    total = Case.objects.count()
+    counts: Counter[Key] = Counter()
+    done = 0
+    with transaction.atomic():
+        CaseTally.objects.all().delete()
+        CaseCount.objects.all().delete()
+        tallies: list[CaseTally] = []
+        rows = Case.objects.order_by().values(*_FIELDS).iterator(chunk_size=batch)
+        for row in rows:
+            tally = tally_of(row)
+            counts.update(_keys(tally))
+            tallies.append(CaseTally(case_id=row["pk"], **tally))
+            if len(tallies) >= batch:
+                CaseTally.objects.bulk_create(tallies)
+                done += len(tallies)
+                tallies = []
+                if progress:
+                    progress(done, total)
+        CaseTally.objects.bulk_create(tallies)
+        done += len(tallies)
+        rows_by_place: dict[tuple, CaseCount] = {}
+        for (month, region_id, congress_id, category_id, measure), n in counts.items():
+            place = (month, region_id, congress_id, category_id)
+            row = rows_by_place.get(place)
+            if row is None:
+                row = rows_by_place[place] = CaseCount(
+                    month=month, region_id=region_id, congress_id=congress_id,
+                    category_id=category_id,
+                )  # fmt: skip
+            setattr(row, measure, n)
+        CaseCount.objects.bulk_create(rows_by_place.values(), batch_size=5000)
+    if progress:
+        progress(done, total)
+    return done
