@@ -198,6 +198,7 @@ def _generate(seed: int = 7) -> dict:
                         activity_id=activity.pk,
                         deputy_id=deputy.pk,
                         status="attended" if rng.random() < 0.85 else "leave",
+                        activity_date=activity.date,
                     )
                 )
         Attendance.objects.bulk_create(attendances, batch_size=BATCH)

@@ -156,7 +156,7 @@ CASE_ROW_FIELDS = (
     "raised_by__name",
     "activity_id",
     "activity__title",
-    "activity__date",
+    "activity_date",
     "case__state",
 )
 RESULT_ROW_FIELDS = (*CASE_ROW_FIELDS, "case__result_class", "case__reply")

@@ -243,6 +243,10 @@ class Attendance(models.Model):
         Deputy, verbose_name="代表", on_delete=models.PROTECT, related_name="attendances"
     )
     status = models.CharField("出席情况", max_length=20, choices=Status.choices)
+    # The activity's date, copied when the row is written (activities are never re-dated): a
+    # deputy's attendances of a year are then a range of attendance_deputy_date, without
+    # looking up each activity.
+    activity_date = models.DateField("活动日期")
     note = models.CharField("备注", max_length=200, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -272,6 +276,11 @@ class Attendance(models.Model):
             # deputy's thousands of attendances are not each looked up in the table).
             models.Index(
                 fields=["deputy", "status", "activity"], name="attendance_deputy_activity"
+            ),
+            # /me/'s count of the year: attendances.filter(deputy=..., status="attended",
+            # activity_date__range=...).
+            models.Index(
+                fields=["deputy", "status", "activity_date"], name="attendance_deputy_date"
             ),
         ]
 
@@ -306,6 +315,10 @@ class ActivityCase(models.Model):
         related_name="case_links",
     )
     nature = models.CharField("性质", max_length=20, choices=Nature.choices)
+    # The activity's date, copied when the link is made (activities are never re-dated): the
+    # four lists are sorted by it, and a campaign's links are read in that order from
+    # activitycase_campaign_nature instead of each joined to its activity to be sorted.
+    activity_date = models.DateField("活动日期")
     raised_by = models.ForeignKey(
         Deputy,
         verbose_name="提出代表",
@@ -329,8 +342,14 @@ class ActivityCase(models.Model):
         verbose_name_plural = "活动收集的事项"
         ordering = ["activity", "pk"]
         indexes = [
-            # A campaign's 问题清单 / 建议清单: case_links.filter(campaign=..., nature=...).
-            models.Index(fields=["campaign", "nature"], name="activitycase_campaign_nature"),
+            # A campaign's 问题清单 / 建议清单: case_links.filter(campaign=..., nature=...)
+            # newest first (order_by("-activity_date", "-pk")).
+            models.Index(
+                fields=["campaign", "nature", "activity_date"], name="activitycase_campaign_nature"
+            ),
+            # A campaign's 成果清单 (both natures) newest first, and the lists without a
+            # campaign: case_links.filter(campaign=...).order_by("-activity_date", "-pk").
+            models.Index(fields=["campaign", "activity_date"], name="activitycase_campaign_date"),
         ]
 
     def __str__(self) -> str:

@@ -268,22 +268,22 @@ def four_lists(
     start: dt.date | None = None,
     end: dt.date | None = None,
 ) -> FourLists:
-    def narrowed(qs, prefix: str):
+    def narrowed(qs, prefix: str, date: str = "date"):
         q = ~Q(**{f"{prefix}status": Activity.Status.CANCELLED})
         if station is not None:
             q &= Q(**{f"{prefix}station__path__startswith": station.path})
         if region is not None:
             q &= Q(**{f"{prefix}region__path__startswith": region.path})
         if start is not None:
-            q &= Q(**{f"{prefix}date__gte": start})
+            q &= Q(**{f"{date}__gte": start})
         if end is not None:
-            q &= Q(**{f"{prefix}date__lte": end})
+            q &= Q(**{f"{date}__lte": end})
         return qs.filter(q)
 
     activities = narrowed(activities_for_user(user), "")
     links = ActivityCase.objects.select_related(
         "activity", "case__category", "case__region", "raised_by"
-    ).order_by("-activity__date", "-pk")
+    ).order_by("-activity_date", "-pk")
     if campaign is not None:
         activities = activities.filter(campaign=campaign)
         # The link carries its campaign: a campaign's lists start from its few links.
@@ -294,7 +294,8 @@ def four_lists(
         q = _scoped_q(scope_for(user), LINK_LOOKUPS, LINK_STATION_LOOKUPS)
         if q:
             links = links.filter(q | Q(activity__created_by_id=user.pk))
-        links = narrowed(links, "activity__")
+        # The link's own copy of the activity's date: the period and the order read it.
+        links = narrowed(links, "activity__", "activity_date")
     else:
         links = links.filter(activity__in=activities.values("pk"))
     # The attended count is a correlated subquery: it runs for the rows shown (after LIMIT),

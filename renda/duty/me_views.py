@@ -58,6 +58,19 @@ def _attendances(deputy):
     )
 
 
+def _attended_count(deputy, period: selectors.Period) -> int:
+    """The activities the deputy attended in the period, counted on the attendance rows' own
+    copy of the date (attendance_deputy_date). No check of each activity's status: an
+    activity someone attended cannot be cancelled, nor a cancelled one attended
+    (`activity_cancel`, `attendance_record`)."""
+    Attendance = apps.get_model("activities", "Attendance")
+    return Attendance.objects.filter(
+        deputy=deputy,
+        status=Attendance.Status.ATTENDED,
+        activity_date__range=(period.start, period.end),
+    ).count()
+
+
 @deputy_required
 def home(request, deputy):
     period = selectors.Period.year(timezone.localdate().year)
@@ -72,9 +85,7 @@ def home(request, deputy):
             "evaluation": evaluation,
             "recent": recent,
             "duty_days": _coming_duty_days(deputy),
-            "activity_count": _attendances(deputy)
-            .filter(activity__date__year=period.start.year, status="attended")
-            .count(),
+            "activity_count": _attended_count(deputy, period),
             "case_count": selectors.my_cases(deputy)
             .filter(created_at__year=period.start.year)
             .count(),

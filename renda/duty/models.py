@@ -292,6 +292,38 @@ class PointTally(models.Model):
         return f"{self.deputy_id} {self.month:%Y-%m} {self.points}"
 
 
+class PointYearTally(models.Model):
+    """A deputy's active points in one year, the sum of that year's monthly tallies, kept with
+    them by the services: a year's ranking reads one row per deputy."""
+
+    # No index of its own: pointyeartally_deputy_year leads with it.
+    deputy = models.ForeignKey(
+        Deputy,
+        verbose_name="代表",
+        on_delete=models.PROTECT,
+        related_name="point_year_tallies",
+        db_index=False,
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    points = models.DecimalField("积分", max_digits=9, decimal_places=1, default=0)
+    entries = models.PositiveIntegerField("明细条数", default=0)
+
+    class Meta:
+        verbose_name = "年度积分汇总"
+        verbose_name_plural = "年度积分汇总"
+        constraints = [
+            models.UniqueConstraint(fields=["deputy", "year"], name="pointyeartally_deputy_year"),
+        ]
+        indexes = [
+            # Rankings and a deputy's place: year_tallies.filter(year__range=...,
+            # deputy__in=...) summed per deputy.
+            models.Index(fields=["year", "deputy", "points"], name="pointyeartally_year_sum"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.deputy_id} {self.year} {self.points}"
+
+
 class Nomination(models.Model):
     """A deputy proposed for an honour from the ledger, confirmed or declined by a clerk."""
 

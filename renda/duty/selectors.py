@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from renda.deputies.models import Deputy, Seat
 from renda.deputies.selectors import deputies_for_user
-from renda.duty.models import PointEntry, PointRule, PointTally
+from renda.duty.models import PointEntry, PointRule, PointTally, PointYearTally
 from renda.org.models import OrgUnit, Station
 from renda.org.roles import Perm
 from renda.org.scope import require, user_can
@@ -99,22 +99,61 @@ def _of_deputies(qs: QuerySet, deputy_ids) -> QuerySet:
     return qs.extra(where=[f'"{qs.model._meta.db_table}"."deputy_id" IN ({ids})'])
 
 
+# Past this many deputies named, a tally read takes every row of the period and keeps the
+# deputies' in Python: SQLite reads a congress's two thousand ids and probes the index for
+# each several times slower than it reads the year's rows (one per deputy of the city).
+NAMED_DEPUTIES = 500
+
+
+def _tally_rows(qs: QuerySet, deputy_ids, *, summed: bool) -> list[tuple[int, Decimal, int]]:
+    """(deputy id, points, entries) of these tallies, summed per deputy when a deputy has
+    several rows in the period."""
+    many = isinstance(deputy_ids, list | tuple | set) and len(deputy_ids) > NAMED_DEPUTIES
+    if not many:
+        qs = _of_deputies(qs, deputy_ids)
+    if summed:
+        qs = qs.values("deputy_id").annotate(total=Sum("points"), n=Sum("entries")).order_by()
+        rows = list(qs.values_list("deputy_id", "total", "n"))
+    else:
+        rows = list(qs.values_list("deputy_id", "points", "entries"))
+    if many:
+        wanted = set(deputy_ids)
+        rows = [row for row in rows if row[0] in wanted]
+    return rows
+
+
 def period_sums(deputy_ids, period: Period) -> dict[int, tuple[Decimal, int]]:
-    """(points, entries) per deputy over the period: whole months from the monthly tallies,
-    the days before the first whole month and after the last one from the ledger."""
+    """(points, entries) per deputy over the period: whole years from the yearly tallies, the
+    other whole months from the monthly tallies, the days before the first whole month and
+    after the last one from the ledger."""
     first = period.start if period.start.day == 1 else _month_after(period.start)
     after_last = _month_after(period.end)
     if after_last - dt.timedelta(days=1) != period.end:
         after_last = period.end.replace(day=1)  # the last month is partial
     sums: dict[int, list] = defaultdict(lambda: [Decimal(0), 0])
+
+    def add(rows) -> None:
+        for deputy_id, points, n in rows:
+            sums[deputy_id][0] += points
+            sums[deputy_id][1] += n
+
     edges: list[tuple[dt.date, dt.date]] = []
-    tallies = _of_deputies(
-        PointTally.objects.filter(month__gte=first, month__lt=after_last), deputy_ids
-    )
     if first < after_last:
-        for row in tallies.values("deputy_id").annotate(total=Sum("points"), n=Sum("entries")):
-            sums[row["deputy_id"]][0] += row["total"]
-            sums[row["deputy_id"]][1] += row["n"]
+        # Years first..after_last-1 whole within the whole months, and the months around them.
+        first_year = first.year if first.month == 1 else first.year + 1
+        after_year = after_last.year
+        months = [(first, after_last)]
+        if first_year < after_year:
+            years = PointYearTally.objects.filter(year__gte=first_year, year__lt=after_year)
+            add(_tally_rows(years, deputy_ids, summed=after_year - first_year > 1))
+            months = [
+                (first, dt.date(first_year, 1, 1)),
+                (dt.date(after_year, 1, 1), after_last),
+            ]
+        for lo, hi in months:
+            if lo < hi:
+                tallies = PointTally.objects.filter(month__gte=lo, month__lt=hi)
+                add(_tally_rows(tallies, deputy_ids, summed=True))
         if period.start < first:
             edges.append((period.start, first - dt.timedelta(days=1)))
         if after_last <= period.end:
@@ -122,14 +161,14 @@ def period_sums(deputy_ids, period: Period) -> dict[int, tuple[Decimal, int]]:
     else:
         edges.append((period.start, period.end))
     for start, end in edges:
-        for row in (
+        add(
             _of_deputies(active_entries(), deputy_ids)
             .filter(date__range=(start, end))
             .values("deputy_id")
             .annotate(total=Sum("points"), n=Count("pk"))
-        ):
-            sums[row["deputy_id"]][0] += row["total"]
-            sums[row["deputy_id"]][1] += row["n"]
+            .values_list("deputy_id", "total", "n")
+            .order_by()
+        )
     return {k: (v[0], v[1]) for k, v in sums.items()}
 
 
@@ -323,16 +362,22 @@ def _place_within(
         return None if place is None else (place, len(rows))
     seats = Seat.objects.filter(term__congress=congress, status=Seat.Status.SERVING)
     seats_sql, seats_params = seats.values("deputy_id").query.sql_with_params()
-    tally = PointTally._meta.db_table
+    if period.start.month == 1 and period.end.month == 12:
+        # Whole years: one yearly tally per deputy and year.
+        tally, column = PointYearTally._meta.db_table, "year"
+        bounds = [period.start.year, period.end.year]
+    else:
+        tally, column = PointTally._meta.db_table, "month"
+        bounds = [period.start, period.end]
     # Tenths as integers: SQLite compares a SUM with a bound decimal as text otherwise.
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT COUNT(*), COALESCE(SUM(CASE WHEN CAST(ROUND(s.total * 10) AS integer) > %s "
             f"THEN 1 ELSE 0 END), 0), (SELECT COUNT(*) FROM ({seats_sql}) x) FROM "
             f'(SELECT t.deputy_id, SUM(t.points) AS total FROM "{tally}" t '
-            f"WHERE t.month >= %s AND t.month <= %s AND t.deputy_id IN ({seats_sql}) "
+            f"WHERE t.{column} >= %s AND t.{column} <= %s AND t.deputy_id IN ({seats_sql}) "
             "GROUP BY t.deputy_id) s",
-            [int(mine * 10), *seats_params, period.start, period.end, *seats_params],
+            [int(mine * 10), *seats_params, *bounds, *seats_params],
         )
         with_tallies, above, of = cursor.fetchone()
     # A deputy without tallies has 0 points: ahead of this one only when this one is below 0.

@@ -27,6 +27,7 @@ from renda.duty.models import (
     PointRule,
     PointRuleChange,
     PointTally,
+    PointYearTally,
     format_points,
 )
 from renda.duty.sources import SOURCES, Fact, Source, chunks, sources_for_model
@@ -307,7 +308,40 @@ def tally_refresh(months: set[tuple[int, dt.date]] | None = None) -> int:
             zero_params,
         )
         cursor.execute("DROP TABLE duty_tally_count")
+        if months is None:
+            _year_tallies_refresh(cursor, None, None)
+        else:
+            named = deputies if len(deputies) <= TALLY_NAMED_DEPUTIES else None
+            _year_tallies_refresh(cursor, (first.year, last.year), named)
     return written
+
+
+def _year_tallies_refresh(
+    cursor, years: tuple[int, int] | None, deputies: list[int] | None
+) -> None:
+    """The yearly tallies of these years and deputies (all of them for None), summed from their
+    monthly tallies and written where they differ: a few thousand rows per year, whatever the
+    size of the ledger behind them."""
+    tally, year_tally = PointTally._meta.db_table, PointYearTally._meta.db_table
+    where, params = ["true"], []
+    if years is not None:
+        where.append("t.month BETWEEN %s AND %s")
+        params += [dt.date(years[0], 1, 1), dt.date(years[1], 12, 1)]
+    if deputies is not None:
+        if not deputies:
+            return
+        where.append(f"t.deputy_id IN ({', '.join(['%s'] * len(deputies))})")
+        params += deputies
+    cursor.execute(
+        f'INSERT INTO "{year_tally}" (deputy_id, year, points, entries) '
+        f"SELECT t.deputy_id, {_year_sql('t.month')} AS y, ROUND(SUM(t.points), 1), "
+        f'SUM(t.entries) FROM "{tally}" t WHERE {" AND ".join(where)} GROUP BY t.deputy_id, y '
+        "ON CONFLICT (deputy_id, year) DO UPDATE "
+        "SET points = excluded.points, entries = excluded.entries "
+        f'WHERE "{year_tally}".points <> excluded.points '
+        f'OR "{year_tally}".entries <> excluded.entries',
+        params,
+    )
 
 
 def records_touched(sender_label: str, pk: int) -> dict[str, list[int]]:
@@ -485,15 +519,13 @@ def _negatives(deltas: dict[tuple[int, int], Decimal]) -> list:
     deputy_ids = {d for d, _ in lowered}
     totals: dict[tuple[int, int], Decimal] = {}
     for year in sorted({y for _, y in lowered}):
-        # The year's twelve monthly tallies (brought up to date before this is called), not
-        # the entries behind them.
-        tallies = PointTally.objects.filter(
-            month__range=(dt.date(year, 1, 1), dt.date(year, 12, 1))
-        )
+        # The year's tallies (brought up to date before this is called), not the entries
+        # behind them.
+        tallies = PointYearTally.objects.filter(year=year)
         if len(deputy_ids) <= TALLY_NAMED_DEPUTIES:
             tallies = tallies.filter(deputy_id__in=deputy_ids)
-        for row in tallies.values("deputy_id").annotate(total=Sum("points")).order_by():
-            totals[(row["deputy_id"], year)] = row["total"]
+        for deputy_id, points in tallies.values_list("deputy_id", "points"):
+            totals[(deputy_id, year)] = points
     rows = []
     names = Deputy.objects.in_bulk(deputy_ids)
     for (deputy_id, year), delta in sorted(lowered.items()):
@@ -560,38 +592,48 @@ def _rule_reprice(rule: PointRule, note: str) -> SyncResult:
     and a superseded copy keeps what it said before (pointing at it) — in a few set-based
     statements, not row by row. The entry keeps its id; the copy is a new row in none of the
     active entries' indexes, and the rewrite changes no indexed column (PostgreSQL keeps the
-    new row version on its page; SQLite rewrites the row alone). The entries concerned are
-    read once into a temporary table (with what the tallies need); the tallies move by the
-    change of points."""
+    new row version on its page; SQLite rewrites the row alone). Each statement reads the
+    entries concerned straight from pointentry_rule_active: first their change of points per
+    deputy and month (what the tallies need), then the copies, then the rewrite — no table of
+    their ids to write and join back."""
     result = SyncResult()
     table = PointEntry._meta.db_table
     pg = connection.vendor == "postgresql"
-    date_text = "to_char(e.date, 'YYYY-MM-DD')" if pg else "e.date"
     prefix = f"{format_points(rule.points)} 分 {rule.name} "
     now = timezone.now()
+
+    def concerned(alias: str) -> tuple[str, list]:
+        """The rule's active entries that do not yet read as the rule says."""
+        day = f"to_char({alias}.date, 'YYYY-MM-DD')" if pg else f"{alias}.date"
+        return (
+            f"{alias}.rule_id = %s AND {alias}.status = '{E.ACTIVE.value}' "
+            f"AND ({alias}.points <> %s OR {alias}.reason <> %s || {day})",
+            [rule.pk, rule.points, prefix],
+        )
+
     with connection.cursor() as cursor, _sqlite_cache(cursor):
         if pg:
             # No sync may supersede or withdraw one of these entries meanwhile.
             cursor.execute(f'LOCK TABLE "{table}" IN SHARE ROW EXCLUSIVE MODE')
-        cursor.execute("DROP TABLE IF EXISTS duty_reprice")
-        # SQLite: an INTEGER PRIMARY KEY is the table's own rowid, no separate index.
+        cursor.execute("DROP TABLE IF EXISTS duty_reprice_delta")
         cursor.execute(
-            f"CREATE TEMPORARY TABLE duty_reprice (old_id {'bigint' if pg else 'integer'} "
-            "PRIMARY KEY, deputy_id bigint, month date, year integer, points decimal(5, 1))"
+            "CREATE TEMPORARY TABLE duty_reprice_delta (deputy_id bigint, month date, "
+            "year integer, delta decimal(10, 1), n integer, PRIMARY KEY (deputy_id, month))"
         )
+        where, params = concerned("e")
         cursor.execute(
-            "INSERT INTO duty_reprice (old_id, deputy_id, month, year, points) "
-            f"SELECT e.id, e.deputy_id, {_month_sql('e.date')}, {_year_sql('e.date')}, "
-            f"e.points FROM \"{table}\" e WHERE e.rule_id = %s AND e.status = '{E.ACTIVE.value}' "
-            f"AND (e.points <> %s OR e.reason <> %s || {date_text})",
-            [rule.pk, rule.points, prefix],
+            "INSERT INTO duty_reprice_delta (deputy_id, month, year, delta, n) "
+            f"SELECT e.deputy_id, {_month_sql('e.date')} AS m, {_year_sql('e.date')} AS y, "
+            f'%s * COUNT(*) - SUM(e.points), COUNT(*) FROM "{table}" e WHERE {where} '
+            "GROUP BY e.deputy_id, m, y",
+            [rule.points, *params],
         )
-        cursor.execute("SELECT COUNT(*) FROM duty_reprice")
+        cursor.execute("SELECT COALESCE(SUM(n), 0) FROM duty_reprice_delta")
         count = cursor.fetchone()[0]
         if count:
             if pg:
-                cursor.execute("ANALYZE duty_reprice")  # a temporary table has no statistics
-            _reprice_tallies(cursor, rule, result)
+                cursor.execute("ANALYZE duty_reprice_delta")  # a temporary table has none
+            _reprice_tallies(cursor, result)
             columns = (
                 "deputy_id, rule_id, source, content_type_id, object_id, date, points, reason, "
                 "record_label, status, replaced_by_id, ended_at, ended_note, created_at"
@@ -599,53 +641,32 @@ def _rule_reprice(rule: PointRule, note: str) -> SyncResult:
             cursor.execute(
                 f'INSERT INTO "{table}" ({columns}) SELECT e.deputy_id, e.rule_id, e.source, '
                 "e.content_type_id, e.object_id, e.date, e.points, e.reason, e.record_label, "
-                "%s, e.id, %s, %s, e.created_at "
-                f'FROM duty_reprice r JOIN "{table}" e ON e.id = r.old_id',
-                [E.SUPERSEDED, now, note[:200]],
+                f'%s, e.id, %s, %s, e.created_at FROM "{table}" e WHERE {where}',
+                [E.SUPERSEDED, now, note[:200], *params],
             )
             if cursor.rowcount != count:  # rolls the change back: no history is lost
                 raise RuntimeError(f"rule {rule.pk}: {cursor.rowcount} of {count} copies")
-            reprice = f'UPDATE "{table}" SET points = %s, reason = %s || '
-            params = [rule.points, prefix, now]
-            if pg:
-                cursor.execute(
-                    f"{reprice} to_char(\"{table}\".date, 'YYYY-MM-DD'), created_at = %s "
-                    f'FROM duty_reprice r WHERE r.old_id = "{table}".id',
-                    params,
-                )
-            else:
-                # SQLite would scan the ledger for a join: it looks up each id instead.
-                cursor.execute(
-                    f'{reprice} "{table}".date, created_at = %s '
-                    f'WHERE "{table}".id IN (SELECT old_id FROM duty_reprice)',
-                    params,
-                )
+            # The copies are superseded: only the entries themselves still match.
+            where, params = concerned(f'"{table}"')
+            day = f"to_char(\"{table}\".date, 'YYYY-MM-DD')" if pg else f'"{table}".date'
+            cursor.execute(
+                f'UPDATE "{table}" SET points = %s, reason = %s || {day}, created_at = %s '
+                f"WHERE {where}",
+                [rule.points, prefix, now, *params],
+            )
             if cursor.rowcount != count:
                 raise RuntimeError(f"rule {rule.pk}: {cursor.rowcount} of {count} repriced")
-        cursor.execute("DROP TABLE duty_reprice")
+        cursor.execute("DROP TABLE duty_reprice_delta")
     result.created = result.ended = count
     return result
 
 
-def _reprice_tallies(cursor, rule: PointRule, result: SyncResult) -> None:
-    """The monthly tallies of the entries in duty_reprice, moved by the change of their points
-    in one UPDATE (each entry is replaced one for one, so the counts stay): recounting every
+def _reprice_tallies(cursor, result: SyncResult) -> None:
+    """The monthly and yearly tallies moved by the change of points in duty_reprice_delta, in
+    one UPDATE (each entry is replaced one for one, so the counts stay): recounting every
     active entry of the months concerned would read the whole ledger of the period. A month
     with no tally yet (never the case while the services keep them) is recounted."""
     tally = PointTally._meta.db_table
-    cursor.execute("DROP TABLE IF EXISTS duty_reprice_delta")
-    cursor.execute(
-        "CREATE TEMPORARY TABLE duty_reprice_delta (deputy_id bigint, month date, year integer, "
-        "delta decimal(10, 1), PRIMARY KEY (deputy_id, month))"
-    )
-    cursor.execute(
-        "INSERT INTO duty_reprice_delta (deputy_id, month, year, delta) "
-        "SELECT deputy_id, month, year, %s * COUNT(*) - SUM(points) FROM duty_reprice "
-        "GROUP BY deputy_id, month, year",
-        [rule.points],
-    )
-    if connection.vendor == "postgresql":
-        cursor.execute("ANALYZE duty_reprice_delta")
     cursor.execute("SELECT deputy_id, year, SUM(delta) FROM duty_reprice_delta GROUP BY 1, 2")
     for deputy_id, year, delta in cursor.fetchall():
         result.deltas[(deputy_id, year)] += Decimal(str(delta)).quantize(Decimal("0.1"))
@@ -659,7 +680,11 @@ def _reprice_tallies(cursor, rule: PointRule, result: SyncResult) -> None:
         f'(SELECT 1 FROM "{tally}" t WHERE t.deputy_id = d.deputy_id AND t.month = d.month)'
     )
     result.months.update((deputy_id, _as_date(month)) for deputy_id, month in cursor.fetchall())
-    cursor.execute("DROP TABLE duty_reprice_delta")
+    cursor.execute("SELECT MIN(year), MAX(year) FROM duty_reprice_delta")
+    first, last = cursor.fetchone()
+    # Every deputy of those years: summing their monthly tallies again costs less than naming
+    # the deputies concerned.
+    _year_tallies_refresh(cursor, (first, last), None)
 
 
 class _Preview(Exception):

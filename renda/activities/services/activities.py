@@ -231,7 +231,11 @@ def attendance_add(
     try:
         with transaction.atomic():
             row = Attendance.objects.create(
-                activity=activity, deputy=deputy, status=status, recorded_by=actor
+                activity=activity,
+                deputy=deputy,
+                status=status,
+                activity_date=activity.date,
+                recorded_by=actor,
             )
     except IntegrityError:
         raise duplicate from None
@@ -327,6 +331,7 @@ def activity_raise_case(
         case=case,
         campaign=activity.campaign,
         nature=nature,
+        activity_date=activity.date,
         raised_by=raised_by,
         created_by=actor,
     )
@@ -387,6 +392,7 @@ def activity_link_case(
         case=case,
         campaign=activity.campaign,
         nature=nature,
+        activity_date=activity.date,
         raised_by=raised_by,
         created_by=actor,
     )

@@ -38,7 +38,10 @@ def test_the_database_refuses_a_second_row(personas):
     activity = station_activity(personas)
     with pytest.raises(IntegrityError), transaction.atomic():
         Attendance.objects.create(
-            activity=activity, deputy=personas.deputies["deputy"], status=S.ABSENT
+            activity=activity,
+            deputy=personas.deputies["deputy"],
+            status=S.ABSENT,
+            activity_date=activity.date,
         )
 
 
@@ -112,3 +115,18 @@ def test_a_bad_status_is_refused(personas):
             deputy=personas.deputies["deputy"],
             status="present",
         )
+
+
+def test_every_row_keeps_the_activitys_date(personas):
+    """/me/ counts a year's attendances on the row's own copy of the date."""
+    deputy = personas.deputies["deputy"]
+    invited = station_activity(personas, when=-40, attended=())
+    added = attendance_add(actor=personas.station_clerk, activity=invited, deputy=deputy)
+    taken = station_activity(personas, when=-30, attended=())
+    recorded = attendance_record(
+        actor=personas.station_clerk, activity=taken, deputy=deputy, status=S.ATTENDED
+    )
+    created = station_activity(personas, when=-20)  # attendance given with the activity
+    assert added.activity_date == invited.date
+    assert recorded.activity_date == taken.date
+    assert created.attendances.get().activity_date == created.date

@@ -5,7 +5,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from renda.activities.models import ActivityCase
-from renda.activities.services import activity_create, activity_raise_case
+from renda.activities.services import (
+    activity_create,
+    activity_link_case,
+    activity_raise_case,
+)
 from renda.activities.tests.helpers import campaign, days, kind, station_activity
 from renda.cases.models import Case, Category
 
@@ -80,3 +84,21 @@ def test_others_cannot_raise_in_a_clerks_activity(personas, name):
     activity = station_activity(personas)
     with pytest.raises(PermissionDenied):
         _raise(personas, activity, actor=getattr(personas, name))
+
+
+def test_the_link_keeps_the_activitys_date(personas):
+    """The four lists sort and filter links by their own copy of the activity's date."""
+    six = campaign(personas)
+    activity = station_activity(personas, campaign=six, when=-20)
+    raised = _raise(personas, activity, raised_by=personas.deputies["deputy"])
+    assert raised.activity_date == activity.date
+    other = station_activity(personas, campaign=six, when=-3)
+    case = _raise(personas, activity, title="另一件事", raised_by=personas.deputies["deputy"]).case
+    ActivityCase.objects.filter(case=case).delete()  # a case taken in without its activity
+    linked = activity_link_case(
+        actor=personas.station_clerk,
+        activity=other,
+        case=case,
+        nature=ActivityCase.Nature.PROBLEM,
+    )
+    assert linked.activity_date == other.date

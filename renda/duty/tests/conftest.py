@@ -97,6 +97,8 @@ def attend(activity, deputy, status: str = "attended"):
     from renda.activities.models import Attendance
 
     row, _ = Attendance.objects.update_or_create(
-        activity=activity, deputy=deputy, defaults={"status": status}
+        activity=activity,
+        deputy=deputy,
+        defaults={"status": status, "activity_date": activity.date},
     )
     return row

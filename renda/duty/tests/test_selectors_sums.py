@@ -1,5 +1,6 @@
-"""The monthly tallies always equal the ledger, and a period's sums (whole months from the
-tallies, partial months from the ledger) equal a plain sum of the entries."""
+"""The monthly and yearly tallies always equal the ledger, and a period's sums (whole years
+and months from the tallies, partial months from the ledger) equal a plain sum of the
+entries."""
 
 import datetime as dt
 from decimal import Decimal
@@ -8,7 +9,7 @@ import pytest
 from django.db.models import Sum
 
 from renda.deputies.models import Seat
-from renda.duty.models import PointEntry, PointRule, PointTally
+from renda.duty.models import PointEntry, PointRule, PointTally, PointYearTally
 from renda.duty.selectors import Period, _place_within, _rank_within, period_sums
 from renda.duty.services import rule_save, tally_refresh
 from renda.duty.tests.conftest import activity, attend, collected
@@ -46,10 +47,49 @@ def test_tallies_follow_the_ledger_through_a_rule_change(personas, ledger):
     assert tallies(ledger) == before
 
 
+def year_tallies() -> dict:
+    return {
+        (t.deputy_id, t.year): (t.points, t.entries)
+        for t in PointYearTally.objects.exclude(entries=0)
+    }
+
+
+def ledger_years() -> dict:
+    rows = PointEntry.objects.filter(status="active").values_list("deputy_id", "date", "points")
+    years: dict = {}
+    for deputy_id, day, points in rows:
+        total, n = years.get((deputy_id, day.year), (Decimal(0), 0))
+        years[(deputy_id, day.year)] = (total + points, n + 1)
+    return years
+
+
+def test_year_tallies_follow_the_ledger(personas, ledger, on_commit):
+    assert year_tallies() == ledger_years()
+    assert year_tallies()[(ledger.pk, 2026)] == (Decimal(5), 5)
+    # A rule change reprices in place, and moves the year with the months.
+    rule_save(actor=personas.admin, rule=PointRule.objects.get(name="参加接待日"), points=5)
+    assert year_tallies()[(ledger.pk, 2026)] == (Decimal(14), 5)
+    # A change of what a rule applies to goes through the sync.
+    rule = PointRule.objects.get(name="参加接待日")
+    rule_save(actor=personas.admin, rule=rule, valid_from=dt.date(2026, 3, 1))
+    assert year_tallies() == ledger_years()
+    # A record's own change: an absence recorded in another year.
+    on_commit(attend, on_commit(activity, personas, date=dt.date(2025, 12, 31)), ledger, "absent")
+    assert year_tallies() == ledger_years()
+    assert year_tallies()[(ledger.pk, 2025)] == (Decimal(-2), 1)
+    before = year_tallies()
+    PointYearTally.objects.all().delete()  # a full rebuild gives the same numbers
+    tally_refresh(None)
+    assert year_tallies() == before
+
+
 @pytest.mark.parametrize(
     ("start", "end"),
     [
         ("2026-01-01", "2026-12-31"),
+        ("2025-01-01", "2026-12-31"),
+        ("2025-11-01", "2027-01-31"),
+        ("2025-11-15", "2027-01-20"),
         ("2026-01-31", "2026-06-15"),
         ("2026-02-01", "2026-02-28"),
         ("2026-06-16", "2026-06-20"),
