@@ -184,11 +184,17 @@ def message_keys(
     words = max_match(text[:n_title], lexicon, lookup.prefixes)
     words += max_match(text[n_title + 1 : n_words], lexicon, lookup.prefixes)
     word_ids = np.fromiter(map(lexicon.get, words, repeat(0)), dtype=np.int64, count=len(words))
-    return {
-        "full": char_keys(codes),
-        "title": char_keys(codes[:n_title]),
-        "words": word_keys(word_ids),
-    }
+    full = char_keys(codes)
+    # The title's n-grams are the first of each order in `full`: `char_keys(codes[:n_title])`.
+    n = len(codes)
+    title_keys = np.concatenate(
+        [
+            full[:n_title],
+            full[n : n + max(0, n_title - 1)],
+            full[2 * n - 1 : 2 * n - 1 + max(0, n_title - 2)],
+        ]
+    )
+    return {"full": full, "title": title_keys, "words": word_keys(word_ids)}
 
 
 def tfidf(keys: np.ndarray, vocabulary: np.ndarray, idf: np.ndarray) -> tuple[np.ndarray, ...]:
