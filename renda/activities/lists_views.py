@@ -19,6 +19,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from renda.activities import forms, selectors
+from renda.activities.models import ActivityCase
 from renda.cases.models import Case
 from renda.lib.excel import xlsx_response
 from renda.lib.markup import esc
@@ -164,16 +165,30 @@ CASE_STATES = dict(Case.State.choices)
 RESULT_CLASSES = dict(Case.ResultClass.choices)
 
 
+def _shortened(text: str, limit: int = 80) -> str:
+    """Truncator(text).chars(limit), without building a Truncator for the replies (most of
+    them) that are short enough already: for those it returns the text in NFC."""
+    text = unicodedata.normalize("NFC", text)
+    return text if len(text) <= limit else Truncator(text).chars(limit)
+
+
 def _case_table_rows(links, case_prefix: str, activity_prefix: str, *, with_result=False) -> str:
     rows = []
     fields = RESULT_ROW_FIELDS if with_result else CASE_ROW_FIELDS
     cases, activities = esc(case_prefix), esc(activity_prefix)
-    for row in links.values_list(*fields)[:PAGE_ROWS]:
+    # The page's link ids first, then their rows by id: PostgreSQL plans the seven tables of
+    # the scope check and the row's joins in one query in 10-15 ms (measured on the bench's
+    # campaign, executed in about 1 ms); two queries of four and five tables plan in 1 ms each.
+    ids = list(links.values_list("pk", flat=True)[:PAGE_ROWS])
+    if not ids:
+        return ""
+    shown = ActivityCase.objects.filter(pk__in=ids).order_by("-activity_date", "-pk")
+    for row in shown.values_list(*fields):
         code, title, category, raised_by, activity_id, activity, day, state = row[:8]
         result = (
             '<td><span class="badge text-bg-success">'
             f"{esc(RESULT_CLASSES.get(row[8], row[8]))}</span> "
-            f'<span class="text-break">{esc(Truncator(row[9]).chars(80))}</span></td>'
+            f'<span class="text-break">{esc(_shortened(row[9]))}</span></td>'
             if with_result
             else ""
         )

@@ -102,7 +102,17 @@ def test_the_page_keeps_its_query_count(personas, login, lists, django_assert_ma
     client = login(personas.town_clerk)
     client.get("/activities/lists/")
     # session, user, memberships, installation, form choices rendered (campaigns, stations,
-    # regions), two counts (activities; the three case lists together), four lists; a
+    # regions), two counts (activities; the three case lists together), the work list, and
+    # each case list's ids then its rows by id (two queries each: see _case_table_rows); a
     # session save adds three.
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(21):
         client.get("/activities/lists/")
+
+
+@pytest.mark.parametrize("text", ["", "已修复路灯", "e\u0301" * 3, "修" * 80, "修" * 81 + "好"])
+def test_a_reply_is_shortened_as_truncator_does(text):
+    from django.utils.text import Truncator
+
+    from renda.activities.lists_views import _shortened
+
+    assert _shortened(text) == Truncator(text).chars(80)
