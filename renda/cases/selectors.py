@@ -35,7 +35,8 @@ def cases_for_user(user, *, listed: bool = False) -> QuerySet[Case]:
 def get_case_for_user(user, code: str, *, write: bool = False) -> Case:
     """The case with this tracking code, 404 outside the user's scope. With `write`, the user
     must also have something to do with it now (PermissionDenied otherwise)."""
-    case = get_object_or_404(cases_for_user(user), code=code)
+    # The case page shows the grid and the collecting deputy: read with the case, not after.
+    case = get_object_or_404(cases_for_user(user).select_related("grid", "collected_by"), code=code)
     if write and not allowed_actions(user, case):
         raise PermissionDenied("您当前不能处理该事项。")
     return case

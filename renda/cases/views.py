@@ -242,7 +242,11 @@ def _render_detail(
         "assignments": case_assignments(case),
         "attachments": case_attachments(case),
         "events": events,
-        "merged_cases": cases_for_user(user).filter(merged_into=case).order_by("code"),
+        "merged_cases": cases_for_user(user)
+        .filter(merged_into=case)
+        .select_related(None)
+        .only("code")
+        .order_by("code"),
         "show_personal": show_personal,
         # The address may be a citizen's home: handling units need it to act, leaders do not.
         "show_address": show_personal or Role.HANDLER in scope_for(user).roles,
