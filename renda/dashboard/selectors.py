@@ -16,7 +16,7 @@ The measures, over the last twelve months (this month and the eleven before it):
 - 督办中 (key): open cases under supervision (督办 or 重点督办).
 
 Queries: 收到, 办结 and the answered part of 逾期 are read from the monthly counters
-(`renda.dashboard.counters`, one GROUP BY over the window's rows of `CaseCount`), which the
+(`renda.dashboard.counters`, two GROUP BYs over the window's rows of `CaseCount`), which the
 worker keeps after every case change; the cases still waiting past a deadline of the window
 (the rest of 逾期) are counted live, one GROUP BY over `case_running_deadline`. A reader who
 also holds a grant the counters cannot follow (a handler's assigned cases, a deputy's own) is
@@ -308,8 +308,10 @@ def dashboard_for(user, *, now: dt.datetime | None = None) -> Dashboard:
 
     if counted_scope(user):
         for region_id, category_id, measure, i, n in _monthly_from_counts(user, qs, months, today):
-            trend[measure][i] += n
-            add(region_id, category_id, measure, n)
+            if i is not None:
+                trend[measure][i] += n
+            if region_id is not None:
+                add(region_id, category_id, measure, n)
     else:
         for measure in MONTHLY:
             counts = {
@@ -379,21 +381,22 @@ def _monthly_from_counts(user, qs: QuerySet[Case], months: list[Month], today: d
     the answered part of 逾期 from the counters (`renda.dashboard.counters`), in the reader's
     scope written over the counters' region and congress as `cases_for_user` writes it over
     the case's; the cases still waiting past a deadline of the window (the rest of 逾期) from
-    the cases (`running_deadline`, indexed)."""
+    the cases (`running_deadline`, indexed). The counters are summed in the database twice,
+    by month (region and category None) and by place over the window (month index None): a
+    city's window holds tens of thousands of rows, too many to add up one by one here."""
     index = {m.first: i for i, m in enumerate(months)}
     counts = scope_for(user).filter(
         CaseCount.objects.filter(month__gte=months[0].first, month__lte=today),
         region="region",
         unit="congress",
     )
-    grouped = (
-        counts.values("month", "region_id", "category_id")
-        .annotate(**{m: Sum(m) for m in MONTHLY})
-        .order_by()
-    )
-    for row in grouped:
+    sums = {m: Sum(m) for m in MONTHLY}
+    for row in counts.values("month").annotate(**sums).order_by():
         for measure in MONTHLY:
-            yield row["region_id"], row["category_id"], measure, index[row["month"]], row[measure]
+            yield None, None, measure, index[row["month"]], row[measure]
+    for row in counts.values("region_id", "category_id").annotate(**sums).order_by():
+        for measure in MONTHLY:
+            yield row["region_id"], row["category_id"], measure, None, row[measure]
     waiting = qs.filter(running_deadline__gte=months[0].first, running_deadline__lt=today)
     by_month = {
         f"m{i}": Count("pk", filter=Q(running_deadline__gte=m.first, running_deadline__lte=m.last))
