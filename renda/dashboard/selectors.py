@@ -404,7 +404,8 @@ def _monthly_from_counts(user, qs: QuerySet[Case], months: list[Month], today: d
     }
     for row in _grouped(waiting, **by_month):
         for i in range(MONTHS):
-            yield row["region_id"], row["category_id"], LATE, i, row[f"m{i}"]
+            if row[f"m{i}"]:  # most places wait in one month or two
+                yield row["region_id"], row["category_id"], LATE, i, row[f"m{i}"]
 
 
 def _figures(row: dict) -> dict[str, int]:
