@@ -104,7 +104,7 @@ class CategoryModel:
         block = self._block_of[rows]
         x = (1.0 + np.log(tf[known])) * self.idf[rows]
         norms = np.sqrt(np.bincount(block, weights=x * x, minlength=len(BLOCKS)))
-        x *= (_WEIGHTS / norms)[block]
+        x *= _WEIGHTS[block] / norms[block]
         return rows, x
 
     def _decision(self, title: str, body: str) -> np.ndarray:

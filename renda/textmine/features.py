@@ -5,7 +5,7 @@ validation split of the competition's train.csv; see bench/bench_textmine.py):
 
 * "full": character 1–3-grams of title + body opening. Robust to unknown place names,
   typos and segmentation mistakes.
-* "title": character 1–3-grams of the title alone, at half weight. The title names the
+* "title": character 1–3-grams of the title alone, at full weight. The title names the
   problem; the body often wanders.
 * "words": word uni- and bigrams of the title and body opening: phrases such as 医保 报销
   that single characters cannot tell apart. jieba is far too slow to run per message (half a
@@ -38,7 +38,11 @@ BODY_CHARS = 1000
 BODY_WORD_CHARS = 400
 MAX_WORD_CHARS = 4
 BLOCKS = ("full", "title", "words")
-BLOCK_WEIGHTS = {"full": 1.0, "title": 0.5, "words": 1.0}
+# The title block at weight 1.0 rather than 0.5: 4-fold cross-validation over train.csv's full
+# messages (2,005, every fold's training rows cleared of copies of its held-out messages),
+# uncalibrated NB-SVM blend, macro-F1 0.9178 (0.5), 0.9200 (0.8), 0.9219 (1.0), 0.9192 (1.5);
+# 1.0 was ahead of 0.5 in all four folds.
+BLOCK_WEIGHTS = {"full": 1.0, "title": 1.0, "words": 1.0}
 # Ids below 2**20 per character, 2**24 per word: n-gram keys of either fit an int64. Each key
 # carries its order in bits 60-61, so a bigram whose first character is unknown (id 0) never
 # reads as the unigram of its second.
