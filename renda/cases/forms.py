@@ -19,6 +19,14 @@ CODE_RE = re.compile(r"^[A-Z]{2}\d{4}-\d{6}$")
 # --- the inbox ------------------------------------------------------------------------------
 
 
+def _offer(form: forms.Form, **choices: tuple[tuple[str, str], ...]) -> None:
+    """Show remembered options in the form's choice fields, after their empty label. The
+    fields' querysets still check what is submitted."""
+    for name, options in choices.items():
+        field = form.fields[name]
+        field.choices = [("", field.empty_label), *options]
+
+
 class InboxFilterForm(forms.Form):
     """The inbox's filters (GET). Invalid values are reported and left out of the filter."""
 
@@ -59,14 +67,12 @@ class InboxFilterForm(forms.Form):
         if self.data.get("region"):
             self.fields["region"].queryset = inbox.towns_for_user(user)
         self.fields["urgency"].queryset = UrgencyTier.objects.all()
-        # The querysets check what is submitted; the options shown are remembered ones.
-        for name, choices in (
-            ("category", inbox.category_choices()),
-            ("region", inbox.town_choices(user)),
-            ("urgency", inbox.urgency_choices()),
-        ):
-            field = self.fields[name]
-            field.choices = [("", field.empty_label), *choices]
+        _offer(
+            self,
+            category=inbox.category_choices(),
+            region=inbox.town_choices(user),
+            urgency=inbox.urgency_choices(),
+        )
         for field in self.fields.values():
             field.widget.attrs.setdefault("aria-label", field.label)
         self.fields["q"].widget.attrs["placeholder"] = "编号或标题"
@@ -143,13 +149,7 @@ class BulkAssignForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["lead_unit"].queryset = inbox.handling_units_for_user(user)
         self.fields["urgency"].queryset = UrgencyTier.objects.all()
-        # The querysets check what is submitted; the options shown are remembered ones.
-        for name, choices in (
-            ("lead_unit", inbox.handling_unit_choices(user)),
-            ("urgency", inbox.urgency_choices()),
-        ):
-            field = self.fields[name]
-            field.choices = [("", field.empty_label), *choices]
+        _offer(self, lead_unit=inbox.handling_unit_choices(user), urgency=inbox.urgency_choices())
 
     def clean_cases(self):
         codes = list(dict.fromkeys(str(c).strip().upper() for c in self.cleaned_data["cases"]))

@@ -320,24 +320,18 @@ def urgency_choices() -> tuple[tuple[str, str], ...]:
 
 
 def town_choices(user) -> tuple[tuple[str, str], ...]:
-    """`towns_for_user` as choices, remembered per set of seats: the clerks of a town share
-    them."""
-    return _town_choices(scope_for(user).key, user)
-
-
-@remembered(key=lambda scope_key, user: scope_key)
-def _town_choices(scope_key, user) -> tuple[tuple[str, str], ...]:
-    return tuple((str(r.pk), str(r)) for r in towns_for_user(user))
+    """`towns_for_user` as choices, remembered per scope: the clerks of a town share them."""
+    return _scoped_choices("towns", scope_for(user).key, lambda: towns_for_user(user))
 
 
 def handling_unit_choices(user) -> tuple[tuple[str, str], ...]:
     """`handling_units_for_user` as choices (bulk assignment), remembered per scope."""
-    return _handling_unit_choices(scope_for(user).key, user)
+    return _scoped_choices("units", scope_for(user).key, lambda: handling_units_for_user(user))
 
 
-@remembered(key=lambda scope_key, user: scope_key)
-def _handling_unit_choices(scope_key, user) -> tuple[tuple[str, str], ...]:
-    return tuple((str(u.pk), str(u)) for u in handling_units_for_user(user))
+@remembered(key=lambda name, scope_key, rows: (name, scope_key))
+def _scoped_choices(name: str, scope_key, rows: Callable[[], QuerySet]) -> tuple:
+    return tuple((str(r.pk), str(r)) for r in rows())
 
 
 def reaches_regions(user) -> bool:
