@@ -126,3 +126,48 @@ def test_a_reader_who_also_handles_cases_is_counted_from_the_cases(personas, scr
     assert not selectors.counted_scope(user)
     # 东湖街道's three cases, and 西山村's, assigned to 西山镇人民政府.
     assert selectors.dashboard_for(user).totals["received"] == 4
+
+
+def test_the_rebuild_in_sql_places_each_case_as_tally_of_does(scripted):
+    # Moments either side of a local midnight that starts a month (UTC+8: 16:00 UTC), so a
+    # month taken in UTC instead of local time would show; and a reply late by one local day.
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from renda.cases.models import Case
+    from renda.dashboard.counters import _FIELDS, tally_of
+    from renda.dashboard.models import CaseTally
+
+    utc = dt.UTC
+    before = dt.datetime(2026, 4, 30, 15, 59, tzinfo=utc)  # 23:59 on 04-30, local
+    after = dt.datetime(2026, 4, 30, 16, 1, tzinfo=utc)  # 00:01 on 05-01, local
+    cases = list(Case.objects.order_by("pk"))
+    assert len(cases) >= 4
+    Case.objects.filter(pk=cases[0].pk).update(created_at=before)
+    Case.objects.filter(pk=cases[1].pk).update(created_at=after)
+    Case.objects.filter(pk=cases[2].pk).update(
+        state=Case.State.CLOSED, closed_at=after, replied_at=after, deadline=dt.date(2026, 4, 30)
+    )
+    Case.objects.filter(pk=cases[3].pk).update(
+        state=Case.State.REPLIED, replied_at=before, deadline=dt.date(2026, 4, 30)
+    )
+    counts_rebuild()
+    expected = {row["pk"]: tally_of(row) for row in Case.objects.values(*_FIELDS)}
+    fields = ("region_id", "congress_id", "category_id", "received", "closed", "late")
+    stored = {t["case_id"]: {f: t[f] for f in fields} for t in CaseTally.objects.values()}
+    assert stored == expected
+    assert expected[cases[0].pk]["received"] == dt.date(2026, 4, 1)
+    assert expected[cases[1].pk]["received"] == dt.date(2026, 5, 1)
+    assert expected[cases[2].pk]["closed"] == dt.date(2026, 5, 1)
+    assert expected[cases[2].pk]["late"] == dt.date(2026, 4, 1)  # replied on 05-01, local
+    assert expected[cases[3].pk]["late"] is None  # replied on its deadline, local
+    assert str(timezone.get_current_timezone()) == "Asia/Shanghai"
+    # And the counts are the tallies summed.
+    from collections import Counter
+
+    from renda.dashboard.counters import MEASURES, _keys
+
+    summed = Counter(key for tally in expected.values() for key in _keys(tally))
+    places = {key[:4] for key in summed}
+    assert _rows() == {(*place, *(summed[(*place, m)] for m in MEASURES)) for place in places}
