@@ -102,10 +102,11 @@ def _rebuild_counts(kept: Path | None) -> dict:
     from django.db import connection
 
     from renda.dashboard.counters import counts_rebuild
-    from renda.dashboard.models import CaseCount
+    from renda.dashboard.models import CaseCount, RateAssignment
 
     done_before = kept.with_suffix(".rebuild.json") if kept is not None else None
-    if done_before is not None and done_before.exists() and CaseCount.objects.exists():
+    built = CaseCount.objects.exists() and RateAssignment.objects.exists()
+    if done_before is not None and done_before.exists() and built:
         rebuild = json.loads(done_before.read_text())
         print(
             f"  counters kept from an earlier run, which rebuilt them from "

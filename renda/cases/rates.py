@@ -244,10 +244,14 @@ class SignLimit:
     limit: SqlCase  # the limit in working days, for the lists
 
     @classmethod
-    def build(cls, period: Period, now: dt.datetime) -> "SignLimit":
+    def build(
+        cls, period: Period, now: dt.datetime, *, urgency: str = "case__urgency"
+    ) -> "SignLimit":
+        """`urgency`: the path from the counted rows to the case's urgency tier (rows that
+        carry a copy of it, as the dashboard's, name their own field)."""
         slack = dt.timedelta(days=30)  # longer than any holiday season
         days = _working_days(period.start - slack, period.end + slack)
-        urgent = Q(case__urgency__working_days__lte=URGENT_TIER_MAX_DAYS)
+        urgent = Q(**{f"{urgency}__working_days__lte": URGENT_TIER_MAX_DAYS})
         deadlines, pending = {}, {}
         for limit in (SIGN_LIMIT_URGENT, SIGN_LIMIT_DEFAULT):
             deadlines[limit], pending[limit] = cls._runs(period, now, days, limit)
@@ -323,28 +327,30 @@ def assignment_rows(user) -> QuerySet[Assignment]:
     )
 
 
-def rating_rows(user) -> QuerySet[CaseEvent]:
-    """Rating events of the cases in the user's scope, with the unit and result class of the
-    reply each one judged (`reply_unit`, `reply_result`); a handler's only of their unit."""
+def rating_events() -> QuerySet[CaseEvent]:
+    """Every rating event (评价, or 不满意 → 重办) with the unit and result class of the reply it
+    judged (`reply_unit`, `reply_result`): the case's last reply event before it."""
     reply = CaseEvent.objects.filter(
         case=OuterRef("case"), action=Action.REPLY, pk__lt=OuterRef("pk")
     ).order_by("-pk")
     unit = reply.annotate(v=Cast(KeyTextTransform("unit", "data"), IntegerField())).values("v")
     result = reply.annotate(v=KeyTextTransform("result_class", "data")).values("v")
+    return CaseEvent.objects.filter(action__in=[Action.RATE, Action.REOPEN]).annotate(
+        reply_unit=Subquery(unit[:1], output_field=IntegerField()),
+        reply_result=Subquery(result[:1]),
+    )
+
+
+def rating_rows(user) -> QuerySet[CaseEvent]:
+    """Rating events of the cases in the user's scope, with the unit and result class of the
+    reply each one judged (`reply_unit`, `reply_result`); a handler's only of their unit."""
     scope = scope_for(user)
-    return (
-        CaseEvent.objects.filter(action__in=[Action.RATE, Action.REOPEN])
-        .annotate(
-            reply_unit=Subquery(unit[:1], output_field=IntegerField()),
-            reply_result=Subquery(result[:1]),
-        )
-        .filter(
-            scope.q(
-                region="case__region",
-                unit="case__congress",
-                assigned_unit="reply_unit",
-                owner=_OWNER,
-            )
+    return rating_events().filter(
+        scope.q(
+            region="case__region",
+            unit="case__congress",
+            assigned_unit="reply_unit",
+            owner=_OWNER,
         )
     )
 

@@ -25,8 +25,9 @@ from django.db.models import DateField, F, When
 from django.db.models.functions import Trunc, TruncDate
 from django.utils import timezone
 
-from renda.cases.models import Case
-from renda.dashboard.models import CaseCount, CaseTally
+from renda.cases import rates
+from renda.cases.models import Assignment, Case
+from renda.dashboard.models import CaseCount, CaseTally, RateAssignment, RateRating
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +44,7 @@ _FIELDS = (
     "closed_at",
     "replied_at",
     "deadline",
+    "urgency_id",
 )
 
 # (month, region, congress, category, measure)
@@ -123,6 +125,40 @@ def case_count(*, case_id: int) -> None:
             CaseTally.objects.filter(case_id=case_id).delete()
         elif new != {k: old[k] for k in new}:
             CaseTally.objects.filter(case_id=case_id).update(**new)
+        _rate_rows_write(case_id, row)
+
+
+# The fields of `RateAssignment` and `RateRating` copied from the source rows.
+_ASSIGNMENT_FIELDS = (
+    "unit_id",
+    "assigned_by_id",
+    "deadline",
+    "assigned_at",
+    "signed_at",
+    "replied_at",
+    "returned_at",
+)
+_RATING_FIELDS = ("action", "created_at", "reply_unit", "reply_result")
+
+
+def _rate_rows_write(case_id: int, row: dict | None) -> None:
+    """Rewrite the case's rows of the rates (`RateAssignment`, `RateRating`) from its lead
+    assignments and rating events: a handful of rows, replaced whole."""
+    RateAssignment.objects.filter(case_id=case_id).delete()
+    RateRating.objects.filter(case_id=case_id).delete()
+    if row is None:
+        return
+    place = {"case_id": case_id, "region_id": row["region_id"], "congress_id": row["congress_id"]}
+    assignments = Assignment.objects.filter(case_id=case_id, role=Assignment.Role.LEAD)
+    RateAssignment.objects.bulk_create(
+        RateAssignment(assignment_id=a.pop("pk"), urgency_id=row["urgency_id"], **place, **a)
+        for a in assignments.values("pk", *_ASSIGNMENT_FIELDS)
+    )
+    ratings = rates.rating_events().filter(case_id=case_id)
+    RateRating.objects.bulk_create(
+        RateRating(event_id=r.pop("pk"), **place, **r)
+        for r in ratings.values("pk", *_RATING_FIELDS)
+    )
 
 
 def on_case_changed(sender, *, case_id: int, **kwargs) -> None:
@@ -182,8 +218,9 @@ def _tally_select() -> tuple[str, tuple]:
 
 def counts_rebuild(*, progress: Callable[[int, int], None] | None = None) -> int:
     """Recount everything from the cases: every `CaseTally` and `CaseCount` row is replaced,
-    in SQL (one INSERT … SELECT over the cases, one GROUP BY over the tallies), so a million
-    cases never pass through Python. Returns the number of cases. One transaction, so readers
+    and the rows of the rates (`RateAssignment`, `RateRating`), in SQL (an INSERT … SELECT
+    each, the counts one GROUP BY over the tallies), so a million cases never pass through
+    Python. Returns the number of cases. One transaction, so readers
     see the old counts until the new ones are complete."""
     tally, count = CaseTally._meta.db_table, CaseCount._meta.db_table
     select, params = _tally_select()
@@ -210,6 +247,44 @@ def counts_rebuild(*, progress: Callable[[int, int], None] | None = None) -> int
             f"INSERT INTO {count} (month, {place}, {', '.join(MEASURES)}) "
             f"SELECT month, {place}, {sums} FROM ({parts}) t GROUP BY month, {place}"
         )
+        _insert_select(
+            cursor,
+            RateAssignment,
+            Assignment.objects.filter(role=Assignment.Role.LEAD),
+            {
+                "assignment_id": "pk",
+                "case_id": "case_id",
+                "region_id": "case__region_id",
+                "congress_id": "case__congress_id",
+                "urgency_id": "case__urgency_id",
+                **{name: name for name in _ASSIGNMENT_FIELDS},
+            },
+        )
+        _insert_select(
+            cursor,
+            RateRating,
+            rates.rating_events(),
+            {
+                "event_id": "pk",
+                "case_id": "case_id",
+                "region_id": "case__region_id",
+                "congress_id": "case__congress_id",
+                **{name: name for name in _RATING_FIELDS},
+            },
+        )
     if progress:
         progress(done, done)
     return done
+
+
+def _insert_select(cursor, model, qs, columns: dict[str, str]) -> None:
+    """INSERT INTO the model's table (its columns: the keys) the rows of `qs` (the values:
+    fields or annotations of qs), in one statement."""
+    model.objects.all().delete()
+    aliases = {f"c{i}": F(source) for i, source in enumerate(columns.values())}
+    select, params = qs.order_by().annotate(**aliases).values(*aliases).query.sql_with_params()
+    cursor.execute(
+        f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) "
+        f"SELECT {', '.join(f's.{a}' for a in aliases)} FROM ({select}) s",
+        params,
+    )

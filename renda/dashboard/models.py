@@ -69,3 +69,88 @@ class CaseCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} 区划 {self.region_id} 分类 {self.category_id}"
+
+
+# --- the rows the dashboard's handling rates read ----------------------------------------------
+#
+# The rates by unit (`renda.dashboard.selectors.unit_rates`) count lead assignments and ratings
+# over the last 30 days, as the rates page does (`renda.cases.rates`). Read from the cases, each
+# row joins its case (the reader's scope, the urgency tier) and each rating looks up the reply it
+# judged: seconds for a city of a million cases. These tables hold the same rows with what they
+# need of their case copied beside them, under the fields' own names, so the rates page's very
+# filters (`rates.rate_filters`) read them without a join. `renda.dashboard.counters` rewrites a
+# case's rows after every change of the case, and rebuilds them all with the counts.
+
+
+class RateAssignment(models.Model):
+    """A lead assignment (`Assignment`, role 主办) with its case's region, congress and urgency."""
+
+    assignment = models.OneToOneField(
+        "cases.Assignment", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, db_index=False, related_name="+")
+    congress = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, db_index=False, related_name="+"
+    )
+    urgency = models.ForeignKey(
+        "cases.UrgencyTier",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        null=True,
+        related_name="+",
+    )
+    unit = models.ForeignKey(
+        OrgUnit, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    assigned_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        null=True,
+        related_name="+",
+    )
+    deadline = models.DateField()
+    assigned_at = models.DateTimeField()
+    signed_at = models.DateTimeField(null=True)
+    replied_at = models.DateTimeField(null=True)
+    returned_at = models.DateTimeField(null=True)
+
+    class Meta:
+        verbose_name = "驾驶舱交办记录"
+        verbose_name_plural = verbose_name
+        indexes = [
+            models.Index(fields=["assigned_at"], name="rateassignment_assigned"),
+            models.Index(fields=["replied_at"], name="rateassignment_replied"),
+        ]
+
+    def __str__(self) -> str:
+        return f"交办记录 {self.assignment_id}"
+
+
+class RateRating(models.Model):
+    """A rating event (评价 or 不满意 → 重办) with its case's region and congress, and the unit
+    and result class of the reply it judged (`rates.rating_events`)."""
+
+    event = models.OneToOneField(
+        "cases.CaseEvent", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, db_index=False, related_name="+")
+    congress = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, db_index=False, related_name="+"
+    )
+    action = models.CharField(max_length=30)
+    created_at = models.DateTimeField()
+    reply_unit = models.IntegerField(null=True)
+    reply_result = models.CharField(max_length=30, null=True)
+
+    class Meta:
+        verbose_name = "驾驶舱评价记录"
+        verbose_name_plural = verbose_name
+        indexes = [models.Index(fields=["created_at"], name="raterating_created")]
+
+    def __str__(self) -> str:
+        return f"评价记录 {self.event_id}"

@@ -41,7 +41,7 @@ from renda.cases import rates
 from renda.cases.inbox import with_lead_unit
 from renda.cases.models import Case, Category
 from renda.cases.selectors import cases_for_user
-from renda.dashboard.models import CaseCount
+from renda.dashboard.models import CaseCount, RateAssignment, RateRating
 from renda.hotwords.selectors import hot_words
 from renda.org.models import OrgUnit, Region
 from renda.org.roles import DataScope, Role
@@ -439,14 +439,32 @@ def unit_rates(user, period: rates.Period, now: dt.datetime) -> tuple[list[rates
     """The shown rates per lead unit and in total, as `rates.rates_for_user` counts them (its
     rows, `rate_filters` and scope), without what the dashboard does not show: the rates by
     town, 重办率 and 退回率. One grouped query per source; the total is the sum of the groups
-    (every shown rate counts rows, not distinct cases), the rows of no unit included."""
-    filters = rates.rate_filters(period, rates.SignLimit.build(period, now))
+    (every shown rate counts rows, not distinct cases), the rows of no unit included. For a
+    reader the counters serve (`counted_scope`), the rows are their copies kept with the
+    counters (`RateAssignment`, `RateRating`: the same fields, the case's beside them), read
+    without a join; otherwise the rates page's own rows."""
+    if counted_scope(user):  # the rows' copies kept beside the counters, without joins
+        scope = scope_for(user)
+        sources = {
+            rates.ASSIGNMENTS: scope.filter(
+                RateAssignment.objects.all(), region="region", unit="congress"
+            ),
+            rates.RATINGS: scope.filter(RateRating.objects.all(), region="region", unit="congress"),
+        }
+        urgency = "urgency"
+    else:
+        sources = {
+            rates.ASSIGNMENTS: rates.assignment_rows(user),
+            rates.RATINGS: rates.rating_rows(user),
+        }
+        urgency = "case__urgency"
+    filters = rates.rate_filters(period, rates.SignLimit.build(period, now, urgency=urgency))
     by_unit: dict[int, dict[str, int]] = {}
     total: dict[str, int] = {}
     for source in (rates.ASSIGNMENTS, rates.RATINGS):
         of_source = [r.key for r in rates.RATES if r.source == source]
         keys = [k for k in of_source if k in SHOWN_RATES]
-        qs = rates.assignment_rows(user) if source == rates.ASSIGNMENTS else rates.rating_rows(user)
+        qs = sources[source]
         # The rows of every rate, as the rates page reads them: a unit with rows in a rate
         # not shown here is listed all the same (with its shown rates empty).
         qs = qs.filter(reduce(or_, (filters[k][0] for k in of_source))).order_by()
