@@ -272,6 +272,11 @@ def _generate(seed: int = 4) -> dict:
                 campaign=campaign,
                 nature="suggestion" if case.kind == "suggestion" else "problem",
                 activity_date=day,
+                # The campaign's activities' region, organiser, station and recorder.
+                region_id=campaign.region_id,
+                organiser_id=city_congress.pk,
+                station_id=None,
+                activity_created_by_id=None,
                 raised_by_id=rng.choice(deputies),
             )
             for (activity_id, day), case in zip(raised, cases, strict=True)

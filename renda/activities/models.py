@@ -293,7 +293,12 @@ class ActivityCase(models.Model):
 
     `nature` says which of the four lists it belongs to (问题清单 or 建议清单); `campaign` is
     the activity's campaign when the case was raised, kept so a campaign's lists need no join
-    through the activity.
+    through the activity. So are the activity's region, organiser, station, recorder and
+    whether it was cancelled: the four lists' scope and filters read them on the link itself
+    (a campaign's links are one index range, not each joined to its activity). The services
+    write them with the link (`activity_raise_case`, `activity_link_case`); an activity's
+    region, organiser, station and recorder never change once it is recorded, and
+    `activity_cancel` marks its links cancelled.
     """
 
     class Nature(models.TextChoices):
@@ -319,6 +324,41 @@ class ActivityCase(models.Model):
     # four lists are sorted by it, and a campaign's links are read in that order from
     # activitycase_campaign_nature instead of each joined to its activity to be sorted.
     activity_date = models.DateField("活动日期")
+    # Copies of the activity's (see the class's docstring): no index of their own, they
+    # filter the few links of a campaign or a period read from the indexes below.
+    region = models.ForeignKey(
+        Region,
+        verbose_name="活动所在区划",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    organiser = models.ForeignKey(
+        OrgUnit,
+        verbose_name="活动组织单位",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    station = models.ForeignKey(
+        Station,
+        verbose_name="活动联络站",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
+    activity_created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="活动登记人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
+    activity_cancelled = models.BooleanField("活动已取消", default=False)
     raised_by = models.ForeignKey(
         Deputy,
         verbose_name="提出代表",

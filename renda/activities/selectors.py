@@ -34,12 +34,9 @@ ACTIVITY_LOOKUPS = {"region": "region", "unit": "organiser", "station": "station
 # A station clerk's grant reaches the station's whole region; activities narrow it to the
 # station and the points under it.
 ACTIVITY_STATION_LOOKUPS = {"station": "station"}
-LINK_LOOKUPS = {
-    "region": "activity__region",
-    "unit": "activity__organiser",
-    "station": "activity__station",
-}
-LINK_STATION_LOOKUPS = {"station": "activity__station"}
+# A case link carries copies of its activity's region, organiser and station (ActivityCase).
+LINK_LOOKUPS = {"region": "region", "unit": "organiser", "station": "station"}
+LINK_STATION_LOOKUPS = {"station": "station"}
 VISIT_LOOKUPS = {"region": "station__region", "station": "station", "unit": "station__congress"}
 VISIT_STATION_LOOKUPS = {"station": "station"}
 DUTY_LOOKUPS = {"region": "station__region", "station": "station", "unit": "station__congress"}
@@ -289,13 +286,23 @@ def four_lists(
         # The link carries its campaign: a campaign's lists start from its few links.
         links = links.filter(campaign=campaign)
     if _can_read_all_in_scope(user):
-        # Each link checks its own activity (a join by primary key), rather than testing
-        # membership in every activity of the scope.
-        q = _scoped_q(scope_for(user), LINK_LOOKUPS, LINK_STATION_LOOKUPS)
+        # The same tests as the activities', on the link's own copies of its activity's
+        # region, organiser, station, recorder, status and date: a campaign's links are
+        # filtered as they are read, none joined to its activity (PostgreSQL merge-joined a
+        # campaign's 2,000 links with the activities' primary key, 20,000 rows read).
+        q = _scoped_q(scope_for(user), LINK_LOOKUPS, LINK_STATION_LOOKUPS, model=ActivityCase)
         if q:
-            links = links.filter(q | Q(activity__created_by_id=user.pk))
-        # The link's own copy of the activity's date: the period and the order read it.
-        links = narrowed(links, "activity__", "activity_date")
+            links = links.filter(q | Q(activity_created_by_id=user.pk))
+        q = Q(activity_cancelled=False)
+        if station is not None:
+            q &= Q(station__in=Station.objects.filter(path__startswith=station.path).values("pk"))
+        if region is not None:
+            q &= Q(region__in=Region.objects.filter(path__startswith=region.path).values("pk"))
+        if start is not None:
+            q &= Q(activity_date__gte=start)
+        if end is not None:
+            q &= Q(activity_date__lte=end)
+        links = links.filter(q)
     else:
         links = links.filter(activity__in=activities.values("pk"))
     # The attended count is a correlated subquery: it runs for the rows shown (after LIMIT),

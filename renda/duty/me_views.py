@@ -62,7 +62,8 @@ def _attended_count(deputy, period: selectors.Period) -> int:
     """The activities the deputy attended in the period, counted on the attendance rows' own
     copy of the date (attendance_deputy_date). No check of each activity's status: an
     activity someone attended cannot be cancelled, nor a cancelled one attended
-    (`activity_cancel`, `attendance_record`)."""
+    (`activity_cancel` and the attendance services lock the activity's row before reading
+    its status and attendances, so the two cannot pass at the same moment)."""
     Attendance = apps.get_model("activities", "Attendance")
     return Attendance.objects.filter(
         deputy=deputy,
@@ -74,7 +75,7 @@ def _attended_count(deputy, period: selectors.Period) -> int:
 @deputy_required
 def home(request, deputy):
     period = selectors.Period.year(timezone.localdate().year)
-    evaluation = selectors.evaluation(request.user, deputy, period)
+    evaluation = selectors.evaluation(request.user, deputy, period, lines=False)
     recent = list(selectors.ledger(deputy, period)[:5])
     return render(
         request,

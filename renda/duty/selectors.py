@@ -296,22 +296,29 @@ class Evaluation:
     ranks: list[tuple[str, int, int]] = field(default_factory=list)  # (congress, rank, of)
 
 
-def evaluation(user, deputy: Deputy, period: Period) -> Evaluation:
-    entries = active_entries().filter(deputy=deputy, date__range=(period.start, period.end))
-    lines = [
-        RuleLine(
-            name=row["rule__name"],
-            source=PointRule.Source(row["source"]).label,
-            count=row["n"],
-            points=row["total"],
-        )
-        for row in entries.values("rule__name", "source")
-        .annotate(n=Count("pk"), total=Sum("points"))
-        .order_by("source", "rule__name")
-    ]
-    total = sum((line.points for line in lines), Decimal(0))
+def evaluation(user, deputy: Deputy, period: Period, *, lines: bool = True) -> Evaluation:
+    """The deputy's sheet for the period. Without `lines` (a deputy's /me/, which shows the
+    total and the places only) the total is read from the tallies (`total`) and neither the
+    lines by rule nor the stations are read: the lines sum every entry of the period (a
+    deputy's two thousand entries of a year, each on its own page of the ledger)."""
+    if lines:
+        entries = active_entries().filter(deputy=deputy, date__range=(period.start, period.end))
+        rule_lines = [
+            RuleLine(
+                name=row["rule__name"],
+                source=PointRule.Source(row["source"]).label,
+                count=row["n"],
+                points=row["total"],
+            )
+            for row in entries.values("rule__name", "source")
+            .annotate(n=Count("pk"), total=Sum("points"))
+            .order_by("source", "rule__name")
+        ]
+        mine = sum((line.points for line in rule_lines), Decimal(0))
+    else:
+        rule_lines, mine = [], total(deputy, period)
     by_source: dict[str, Decimal] = defaultdict(Decimal)
-    for line in lines:
+    for line in rule_lines:
         by_source[line.source] += line.points
     seats = list(
         deputy.seats.filter(status=Seat.Status.SERVING)
@@ -329,16 +336,21 @@ def evaluation(user, deputy: Deputy, period: Period) -> Evaluation:
         congress = seat.term.congress
         if not own and congress.pk not in visible:
             continue
-        place = _place_within(congress, period, deputy.pk, total)
+        place = _place_within(congress, period, deputy.pk, mine)
         if place is not None:
             ranks.append((congress.name, *place))
+    stations = (
+        [m.station.name for m in deputy.station_memberships.select_related("station")]
+        if lines
+        else []
+    )
     return Evaluation(
         deputy=deputy,
         period=period,
         seats=seats,
-        stations=[m.station.name for m in deputy.station_memberships.select_related("station")],
-        lines=lines,
-        total=total,
+        stations=stations,
+        lines=rule_lines,
+        total=mine,
         by_source=dict(by_source),
         ranks=ranks,
     )

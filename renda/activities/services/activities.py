@@ -185,11 +185,38 @@ def activity_update(
 def activity_cancel(*, actor, activity: Activity) -> Activity:
     if not selectors.can_write_activity(actor, activity):
         raise PermissionDenied("您不能修改这条活动记录。")
+    # The activity's row is locked before the attendances are read, as attendance writes lock
+    # it before reading its status (`_lock_status`): a cancellation and an attendance marked
+    # at the same moment cannot both pass, and /me/ counts attendances without reading the
+    # activity's status.
+    _lock_status(activity)
     if activity.attendances.filter(status=Attendance.Status.ATTENDED).exists():
         raise ValidationError("已有代表登记出席的活动不能取消。")
     activity.status = Activity.Status.CANCELLED
     activity.save(update_fields=["status", "updated_at"])
+    activity.case_links.update(activity_cancelled=True)
     return activity
+
+
+def _link_copies(activity: Activity) -> dict:
+    """What a case link copies of its activity (see `ActivityCase`)."""
+    return {
+        "campaign_id": activity.campaign_id,
+        "activity_date": activity.date,
+        "region_id": activity.region_id,
+        "organiser_id": activity.organiser_id,
+        "station_id": activity.station_id,
+        "activity_created_by_id": activity.created_by_id,
+        "activity_cancelled": activity.status == Activity.Status.CANCELLED,
+    }
+
+
+def _lock_status(activity: Activity) -> None:
+    """Lock the activity's row until the transaction ends, and read its status again (the
+    object in hand may be older than a cancellation)."""
+    activity.status = (
+        Activity.objects.select_for_update().values_list("status", flat=True).get(pk=activity.pk)
+    )
 
 
 def _check_attendance(*, actor, activity: Activity, deputy: Deputy, status: str) -> None:
@@ -197,6 +224,7 @@ def _check_attendance(*, actor, activity: Activity, deputy: Deputy, status: str)
         raise PermissionDenied("您不能为这次活动登记出席情况。")
     if status not in Attendance.Status.values:
         raise ValidationError({"status": "请选择出席情况。"})
+    _lock_status(activity)
     if activity.status == Activity.Status.CANCELLED:
         raise ValidationError("活动已取消，不能登记出席情况。")
     if activity.date > timezone.localdate() and status in (
@@ -288,6 +316,7 @@ def activity_raise_case(
         raise PermissionDenied("您不能在这次活动中登记问题或建议。")
     if nature not in ActivityCase.Nature.values:
         raise ValidationError({"nature": "请选择问题或建议。"})
+    _lock_status(activity)  # the link copies it; a cancellation waits for this transaction
     if activity.status != Activity.Status.HELD:
         raise ValidationError("活动尚未开展或已取消，不能登记收集的问题或建议。")
     own = selectors.own_deputy(actor)
@@ -329,11 +358,10 @@ def activity_raise_case(
     return ActivityCase.objects.create(
         activity=activity,
         case=case,
-        campaign=activity.campaign,
         nature=nature,
-        activity_date=activity.date,
         raised_by=raised_by,
         created_by=actor,
+        **_link_copies(activity),
     )
 
 
@@ -383,6 +411,7 @@ def activity_link_case(
         raise PermissionDenied("您不能在这次活动中登记问题或建议。")
     if nature not in ActivityCase.Nature.values:
         raise ValidationError({"nature": "请选择问题或建议。"})
+    _lock_status(activity)  # the link copies it; a cancellation waits for this transaction
     if not case.region.path.startswith(activity.region.path[: Region.steplen * 4]):
         raise ValidationError({"case": f"事项{case.code}不在本次活动所在的乡镇街道。"})
     if ActivityCase.objects.filter(case=case).exists():
@@ -390,9 +419,8 @@ def activity_link_case(
     return ActivityCase.objects.create(
         activity=activity,
         case=case,
-        campaign=activity.campaign,
         nature=nature,
-        activity_date=activity.date,
         raised_by=raised_by,
         created_by=actor,
+        **_link_copies(activity),
     )

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from renda.activities.models import Activity, Attendance
-from renda.activities.services import attendance_add, attendance_record
+from renda.activities.services import activity_cancel, attendance_add, attendance_record
 from renda.activities.tests.helpers import station_activity
 
 S = Attendance.Status
@@ -104,6 +104,23 @@ def test_a_cancelled_activity_takes_no_attendance(personas):
         attendance_add(
             actor=personas.station_clerk, activity=activity, deputy=personas.deputies["deputy"]
         )
+
+
+def test_attendance_reads_the_activitys_status_again(personas):
+    """An object loaded before the activity was cancelled still cannot mark it attended: /me/
+    counts attendances without reading each activity's status."""
+    activity = station_activity(personas, when=-3, attended=())
+    stale = Activity.objects.get(pk=activity.pk)
+    activity_cancel(actor=personas.station_clerk, activity=activity)
+    assert stale.status == Activity.Status.HELD
+    with pytest.raises(ValidationError, match="已取消"):
+        attendance_record(
+            actor=personas.station_clerk,
+            activity=stale,
+            deputy=personas.deputies["deputy"],
+            status=S.ATTENDED,
+        )
+    assert not Attendance.objects.filter(activity=activity, status=S.ATTENDED).exists()
 
 
 def test_a_bad_status_is_refused(personas):

@@ -4,8 +4,9 @@ both ways and carrying the campaign."""
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from renda.activities.models import ActivityCase
+from renda.activities.models import Activity, ActivityCase
 from renda.activities.services import (
+    activity_cancel,
     activity_create,
     activity_link_case,
     activity_raise_case,
@@ -102,3 +103,56 @@ def test_the_link_keeps_the_activitys_date(personas):
         nature=ActivityCase.Nature.PROBLEM,
     )
     assert linked.activity_date == other.date
+
+
+def _copies_match(link: ActivityCase) -> None:
+    """The link's copies equal its activity's fields, read back from the database."""
+    link = ActivityCase.objects.select_related("activity").get(pk=link.pk)
+    activity = link.activity
+    assert (
+        link.campaign_id,
+        link.activity_date,
+        link.region_id,
+        link.organiser_id,
+        link.station_id,
+        link.activity_created_by_id,
+        link.activity_cancelled,
+    ) == (
+        activity.campaign_id,
+        activity.date,
+        activity.region_id,
+        activity.organiser_id,
+        activity.station_id,
+        activity.created_by_id,
+        activity.status == Activity.Status.CANCELLED,
+    )
+
+
+def test_every_link_copies_its_activitys_scope(personas):
+    """The four lists read the activity's region, organiser, station, recorder and status on
+    the link: both ways of making a link copy them, and a cancellation reaches its links."""
+    six = campaign(personas)
+    held = station_activity(personas, campaign=six, when=-5)
+    raised = _raise(personas, held, raised_by=personas.deputies["deputy"])
+    assert raised.station_id == personas.stations["town"].pk
+    _copies_match(raised)
+    # A deputy's own record, with no station: the region of their seat.
+    own = activity_create(actor=personas.deputy, kind=kind(), date=days(-2), title="走访企业")
+    by_deputy = _raise(personas, own, actor=personas.deputy, title="企业用工难")
+    assert by_deputy.station_id is None and by_deputy.activity_created_by_id == personas.deputy.pk
+    _copies_match(by_deputy)
+    planned = station_activity(personas, when=7, attended=())
+    case = _raise(personas, held, title="另一件事", raised_by=personas.deputies["deputy"]).case
+    ActivityCase.objects.filter(case=case).delete()  # a case taken in without its activity
+    linked = activity_link_case(
+        actor=personas.station_clerk,
+        activity=planned,
+        case=case,
+        nature=ActivityCase.Nature.SUGGESTION,
+    )
+    _copies_match(linked)
+    assert not linked.activity_cancelled
+    activity_cancel(actor=personas.station_clerk, activity=planned)
+    _copies_match(linked)
+    assert ActivityCase.objects.get(pk=linked.pk).activity_cancelled
+    _copies_match(raised)  # another activity's links untouched

@@ -6,7 +6,7 @@ import pytest
 from openpyxl import load_workbook
 
 from renda.activities.models import ActivityCase
-from renda.activities.services import activity_raise_case
+from renda.activities.services import activity_cancel, activity_link_case, activity_raise_case
 from renda.activities.tests.helpers import campaign, days, station_activity
 from renda.cases.models import Case, Category
 
@@ -68,6 +68,27 @@ def test_filters_by_station_region_and_period(personas, login, lists):
         "/activities/lists/", {"start": days(0).isoformat(), "end": days(-5).isoformat()}
     )
     assert bad.status_code == 200 and "结束日期不能早于开始日期" in bad.text
+
+
+def test_a_cancelled_activitys_cases_leave_the_lists(personas, login, lists):
+    """The lists read the cancellation on the link's own copy (`activity_cancelled`)."""
+    six, _activity, _other, problem, _suggestion = lists
+    planned = station_activity(personas, title="计划走访", when=5, attended=(), campaign=six)
+    ActivityCase.objects.filter(pk=problem.pk).delete()
+    linked = activity_link_case(
+        actor=personas.station_clerk,
+        activity=planned,
+        case=problem.case,
+        nature=ActivityCase.Nature.PROBLEM,
+    )
+    client = login(personas.county_clerk)
+    before = client.get("/activities/lists/", {"campaign": six.pk}).text
+    assert f'href="/cases/{linked.case.code}/"' in before
+    assert 'data-testid="tab-problems">问题清单 <span class="badge text-bg-light">1<' in before
+    activity_cancel(actor=personas.station_clerk, activity=planned)
+    after = client.get("/activities/lists/", {"campaign": six.pk}).text
+    assert f'href="/cases/{linked.case.code}/"' not in after and "计划走访" not in after
+    assert 'data-testid="tab-problems">问题清单 <span class="badge text-bg-light">0<' in after
 
 
 @pytest.mark.parametrize("name", ["other_town_clerk", "other_county_clerk"])

@@ -35,6 +35,20 @@ def test_the_home_page_shows_total_duty_days_and_recent_reasons(
     assert "东湖街道人大工委：第 1 名（共 1 名）" in text
 
 
+def test_the_home_pages_total_and_places_are_the_sheets(personas, deputy_with_records):
+    """/me/ reads the total from the tallies, without the lines by rule: the same total and
+    places as the evaluation sheet, which sums the entries."""
+    from renda.duty import selectors
+
+    period = selectors.Period.year(2026)
+    deputy = personas.deputies["deputy"]
+    sheet = selectors.evaluation(personas.deputy, deputy, period)
+    home = selectors.evaluation(personas.deputy, deputy, period, lines=False)
+    assert sheet.lines and sheet.total == 3
+    assert (home.total, home.ranks) == (sheet.total, sheet.ranks)
+    assert home.lines == [] and home.by_source == {}
+
+
 def test_points_page_lists_each_entry_with_its_reason(personas, login, deputy_with_records):
     response = login(personas.deputy).get("/me/points/?year=2026")
     assert "+2 分 参加接待日 2026-09-10" in response.text
@@ -96,8 +110,8 @@ def test_anonymous_visitors_are_sent_to_log_in(client, personas):
 def test_home_in_few_queries(personas, login, deputy_with_records, django_assert_max_num_queries):
     client = login(personas.deputy)
     client.get("/me/")
-    # session, user, deputy, memberships (scope), installation, nav; the evaluation (rules
-    # summary, seats, stations, congresses in scope, one ranking per seat), recent entries,
-    # duty days, two counts, and the session's sliding expiry.
-    with django_assert_max_num_queries(25):
+    # session, user, deputy, memberships (scope), installation, nav; the evaluation (the
+    # tallies' total, seats, congresses in scope, one ranking per seat), recent entries, duty
+    # days, two counts, and the session's sliding expiry.
+    with django_assert_max_num_queries(24):
         client.get("/me/")
