@@ -123,10 +123,10 @@ def test_the_page_keeps_its_query_count(personas, login, lists, django_assert_ma
     client = login(personas.town_clerk)
     client.get("/activities/lists/")
     # session, user, memberships, installation, form choices rendered (campaigns, stations,
-    # regions), two counts (activities; the three case lists together), the work list, and
-    # each case list's ids then its rows by id (two queries each: see _case_table_rows); a
-    # session save adds three.
-    with django_assert_max_num_queries(21):
+    # regions), two counts (activities; the three case lists together), the work list, each
+    # case list's ids and then the rows of all three by id (see _case_tables); a session save
+    # adds three.
+    with django_assert_max_num_queries(19):
         client.get("/activities/lists/")
 
 
