@@ -50,6 +50,7 @@ from django.db.models import (
     BooleanField,
     Count,
     DateTimeField,
+    F,
     IntegerField,
     OuterRef,
     Q,
@@ -292,15 +293,20 @@ class SignLimit:
 # --- the filters of every rate --------------------------------------------------------------
 
 
-def rate_filters(period: Period, sign: SignLimit) -> dict[str, tuple[Q, Q]]:
+def rate_filters(
+    period: Period, sign: SignLimit, *, replied_on: str | None = None
+) -> dict[str, tuple[Q, Q]]:
     """(denominator, numerator) of every rate over its source rows; the numerator is the
-    denominator narrowed further."""
+    denominator narrowed further. `replied_on`: a field of the rows holding the local day of
+    `replied_at`, for rows that keep it (the dashboard's; SQLite computes `TruncDate` in
+    Python, row by row)."""
     made = Q(assigned_by__isnull=False) & period.q("assigned_at")
     replied = period.q("replied_at")
     rated = period.q("created_at")
+    replied_day = F(replied_on) if replied_on else TruncDate("replied_at")
     filters = {
         "response": (made & ~sign.pending_q, Q(signed_at__lt=sign.deadline)),
-        "on_time": (replied, Q(deadline__gte=TruncDate("replied_at"))),
+        "on_time": (replied, Q(deadline__gte=replied_day)),
         "solved": (rated, Q(reply_result=Case.ResultClass.SOLVED)),
         "satisfied": (rated, Q(action=Action.RATE)),
         "reopened": (replied, Q(case__unsatisfied_count__gte=1)),

@@ -10,7 +10,9 @@ cases no unit works on any more). Which months those are follows from the case r
 `case_count` brings one case's part up to date: it reads the case, compares with what the case
 added last time (`CaseTally`, locked) and moves the counts by the difference. It runs in the
 worker after every committed case change (`case_changed`, connected in `apps.py`); it is
-idempotent, so a task run twice counts nothing twice. Changes made around the services (the
+idempotent, so a task run twice counts nothing twice. It also rewrites the case's rows of the
+handling rates (`RateAssignment`, `RateRating`: its lead assignments and ratings with its place
+beside them), which the dashboard's rates by unit read. Changes made around the services (the
 admin site, a bulk load) are not seen: `counts_rebuild` (manage.py rebuild_dashboard_counts)
 recounts everything from the cases.
 """
@@ -151,7 +153,13 @@ def _rate_rows_write(case_id: int, row: dict | None) -> None:
     place = {"case_id": case_id, "region_id": row["region_id"], "congress_id": row["congress_id"]}
     assignments = Assignment.objects.filter(case_id=case_id, role=Assignment.Role.LEAD)
     RateAssignment.objects.bulk_create(
-        RateAssignment(assignment_id=a.pop("pk"), urgency_id=row["urgency_id"], **place, **a)
+        RateAssignment(
+            assignment_id=a.pop("pk"),
+            urgency_id=row["urgency_id"],
+            replied_on=timezone.localdate(a["replied_at"]) if a["replied_at"] else None,
+            **place,
+            **a,
+        )
         for a in assignments.values("pk", *_ASSIGNMENT_FIELDS)
     )
     ratings = rates.rating_events().filter(case_id=case_id)
@@ -250,13 +258,16 @@ def counts_rebuild(*, progress: Callable[[int, int], None] | None = None) -> int
         _insert_select(
             cursor,
             RateAssignment,
-            Assignment.objects.filter(role=Assignment.Role.LEAD),
+            Assignment.objects.filter(role=Assignment.Role.LEAD).annotate(
+                replied_on=TruncDate("replied_at")
+            ),
             {
                 "assignment_id": "pk",
                 "case_id": "case_id",
                 "region_id": "case__region_id",
                 "congress_id": "case__congress_id",
                 "urgency_id": "case__urgency_id",
+                "replied_on": "replied_on",
                 **{name: name for name in _ASSIGNMENT_FIELDS},
             },
         )

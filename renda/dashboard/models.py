@@ -116,6 +116,7 @@ class RateAssignment(models.Model):
     assigned_at = models.DateTimeField()
     signed_at = models.DateTimeField(null=True)
     replied_at = models.DateTimeField(null=True)
+    replied_on = models.DateField(null=True)  # replied_at's local day (`rates.rate_filters`)
     returned_at = models.DateTimeField(null=True)
 
     class Meta:

@@ -24,7 +24,8 @@ counted from the cases: each monthly measure one GROUP BY (region, category) wit
 conditional count per month, over the rows of the window only. The current overdue and key
 cases one GROUP BY (region, category) each; the two lists one query each; the regions under
 the reader's place one. The handling rates by unit over the last 30 days are those of
-`renda.cases.rates` (`unit_rates`: one query per source), the hot words
+`renda.cases.rates` (`unit_rates`: one query per source, over the copies of its rows kept
+beside the counters, `RateAssignment` and `RateRating`), the hot words
 `renda.hotwords.selectors.hot_words`. The count does not depend on the number of cases.
 """
 
@@ -52,6 +53,8 @@ MONTHS = 12
 LIST_SIZE = 20
 HOT_WORDS = 40
 RANKED_UNITS = 15
+# Up to this many cases under supervision, their list is read by id (see `dashboard_for`).
+KEY_BY_ID = 2000
 # The rates by unit cover the last 30 days: over twelve months `rates_for_user` reads every
 # assignment and rating of the year (seconds for a city of a million cases); the full table
 # for any period is one click away (/cases/rates/).
@@ -326,10 +329,17 @@ def dashboard_for(user, *, now: dt.datetime | None = None) -> Dashboard:
                     n = row[f"m{i}"]
                     trend[measure][i] += n
                     add(row["region_id"], row["category_id"], measure, n)
-    for measure in (OVERDUE, KEY):
-        current = qs.filter(measure_q(measure, start=start, end=end, today=today))
-        for row in _grouped(current, n=Count("pk")):
-            add(row["region_id"], row["category_id"], measure, row["n"])
+        overdue = qs.filter(measure_q(OVERDUE, start=start, end=end, today=today))
+        for row in _grouped(overdue, n=Count("pk")):
+            add(row["region_id"], row["category_id"], OVERDUE, row["n"])
+    # 督办中 has no index of its own (every open case is read for it), so its cases are read
+    # once, counted here, and their list taken from them by id when they are few.
+    key = qs.filter(measure_q(KEY, start=start, end=end, today=today))
+    key_cases = list(key.values_list("pk", "region_id", "category_id"))
+    for _pk, region_id, category_id in key_cases:
+        add(region_id, category_id, KEY, 1)
+    if len(key_cases) <= KEY_BY_ID:
+        key = qs.filter(pk__in=[pk for pk, *_ in key_cases])
 
     names = dict(Category.objects.values_list("pk", "name"))
     order = {pk: i for i, pk in enumerate(Category.objects.values_list("pk", flat=True))}
@@ -354,10 +364,11 @@ def dashboard_for(user, *, now: dt.datetime | None = None) -> Dashboard:
         categories=categories,
         areas=area_rows,
         rates=_ranked_rates(user, today - dt.timedelta(days=RATES_DAYS - 1), today, now),
-        overdue=_rows(qs.filter(measure_q(OVERDUE, start=start, end=end, today=today)), "deadline"),
-        key=_rows(
-            qs.filter(measure_q(KEY, start=start, end=end, today=today)), "-supervision", "deadline"
+        # running_deadline: the deadline of every overdue case, in the order of its index.
+        overdue=_rows(
+            qs.filter(measure_q(OVERDUE, start=start, end=end, today=today)), "running_deadline"
         ),
+        key=_rows(key, "-supervision", "deadline"),
         words=[
             (w.term, w.cases)
             for w in hot_words(scope=scope_for(user), start=start, end=end, limit=HOT_WORDS)
@@ -381,7 +392,8 @@ def _monthly_from_counts(user, qs: QuerySet[Case], months: list[Month], today: d
     the answered part of 逾期 from the counters (`renda.dashboard.counters`), in the reader's
     scope written over the counters' region and congress as `cases_for_user` writes it over
     the case's; the cases still waiting past a deadline of the window (the rest of 逾期) from
-    the cases (`running_deadline`, indexed). The counters are summed in the database twice,
+    the cases (`running_deadline`, indexed), in the same query as 当前超期 (every case
+    waiting past its deadline; month index None). The counters are summed in the database twice,
     by month (region and category None) and by place over the window (month index None): a
     city's window holds tens of thousands of rows, too many to add up one by one here."""
     index = {m.first: i for i, m in enumerate(months)}
@@ -397,12 +409,14 @@ def _monthly_from_counts(user, qs: QuerySet[Case], months: list[Month], today: d
     for row in counts.values("region_id", "category_id").annotate(**sums).order_by():
         for measure in MONTHLY:
             yield row["region_id"], row["category_id"], measure, None, row[measure]
-    waiting = qs.filter(running_deadline__gte=months[0].first, running_deadline__lt=today)
+    # The cases waiting past their deadline are 当前超期 (OVERDUE) too: read once for both.
+    waiting = qs.filter(measure_q(OVERDUE, start=months[0].first, end=today, today=today))
     by_month = {
         f"m{i}": Count("pk", filter=Q(running_deadline__gte=m.first, running_deadline__lte=m.last))
         for i, m in enumerate(months)
     }
-    for row in _grouped(waiting, **by_month):
+    for row in _grouped(waiting, n=Count("pk"), **by_month):
+        yield row["region_id"], row["category_id"], OVERDUE, None, row["n"]
         for i in range(MONTHS):
             if row[f"m{i}"]:  # most places wait in one month or two
                 yield row["region_id"], row["category_id"], LATE, i, row[f"m{i}"]
@@ -438,8 +452,9 @@ _UNIT_FIELD = {rates.ASSIGNMENTS: "unit", rates.RATINGS: "reply_unit"}
 def unit_rates(user, period: rates.Period, now: dt.datetime) -> tuple[list[rates.Row], rates.Row]:
     """The shown rates per lead unit and in total, as `rates.rates_for_user` counts them (its
     rows, `rate_filters` and scope), without what the dashboard does not show: the rates by
-    town, 重办率 and 退回率. One grouped query per source; the total is the sum of the groups
-    (every shown rate counts rows, not distinct cases), the rows of no unit included. For a
+    town, 重办率 and 退回率. One grouped query per part of the rows; the total is the sum of
+    the groups (every shown rate counts rows, not distinct cases), the rows of no unit
+    included. For a
     reader the counters serve (`counted_scope`), the rows are their copies kept with the
     counters (`RateAssignment`, `RateRating`: the same fields, the case's beside them), read
     without a join; otherwise the rates page's own rows."""
@@ -451,23 +466,38 @@ def unit_rates(user, period: rates.Period, now: dt.datetime) -> tuple[list[rates
             ),
             rates.RATINGS: scope.filter(RateRating.objects.all(), region="region", unit="congress"),
         }
-        urgency = "urgency"
+        urgency, replied_on = "urgency", "replied_on"
     else:
         sources = {
             rates.ASSIGNMENTS: rates.assignment_rows(user),
             rates.RATINGS: rates.rating_rows(user),
         }
-        urgency = "case__urgency"
-    filters = rates.rate_filters(period, rates.SignLimit.build(period, now, urgency=urgency))
+        urgency, replied_on = "case__urgency", None
+    sign = rates.SignLimit.build(period, now, urgency=urgency)
+    filters = rates.rate_filters(period, sign, replied_on=replied_on)
     by_unit: dict[int, dict[str, int]] = {}
     total: dict[str, int] = {}
-    for source in (rates.ASSIGNMENTS, rates.RATINGS):
-        of_source = [r.key for r in rates.RATES if r.source == source]
-        keys = [k for k in of_source if k in SHOWN_RATES]
-        qs = sources[source]
-        # The rows of every rate, as the rates page reads them: a unit with rows in a rate
-        # not shown here is listed all the same (with its shown rates empty).
-        qs = qs.filter(reduce(or_, (filters[k][0] for k in of_source))).order_by()
+    # The rows of every rate, as the rates page reads them: a unit with rows in a rate not
+    # shown here is listed all the same (with its shown rates empty). The assignments are read
+    # in two parts, each with the rates over it: those made in the period (the rows of 退回率,
+    # and of 响应率 inside them) and those answered in it (重办率's, which are 按时办结率's);
+    # one query over both would test every rate's filters on every row of either.
+    of_source = {
+        source: [r.key for r in rates.RATES if r.source == source]
+        for source in (rates.ASSIGNMENTS, rates.RATINGS)
+    }
+    assert set(of_source[rates.ASSIGNMENTS]) == {"response", "on_time", "reopened", "returned"}
+    parts = [
+        (rates.ASSIGNMENTS, filters["returned"][0], ["response"]),
+        (rates.ASSIGNMENTS, filters["reopened"][0], ["on_time"]),
+        (
+            rates.RATINGS,
+            reduce(or_, (filters[k][0] for k in of_source[rates.RATINGS])),
+            [k for k in of_source[rates.RATINGS] if k in SHOWN_RATES],
+        ),
+    ]
+    for source, rows, keys in parts:
+        qs = sources[source].filter(rows).order_by()
         aggregates = {}
         for key in keys:
             den, num = filters[key]
