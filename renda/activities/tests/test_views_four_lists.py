@@ -123,10 +123,10 @@ def test_the_page_keeps_its_query_count(personas, login, lists, django_assert_ma
     client = login(personas.town_clerk)
     client.get("/activities/lists/")
     # session, user, memberships, installation, form choices rendered (campaigns, stations,
-    # regions), two counts (activities; the three case lists together), the work list, each
-    # case list's ids and then the rows of all three by id (see _case_tables); a session save
-    # adds three.
-    with django_assert_max_num_queries(19):
+    # regions), two counts (activities; the three case lists together), the work list, the
+    # three case lists' pages of ids and then their rows by id (see _case_tables); a session
+    # save adds three.
+    with django_assert_max_num_queries(17):
         client.get("/activities/lists/")
 
 
@@ -137,3 +137,31 @@ def test_a_reply_is_shortened_as_truncator_does(text):
     from renda.activities.lists_views import _shortened
 
     assert _shortened(text) == Truncator(text).chars(80)
+
+
+def test_each_list_shows_its_newest_rows_in_order(personas, login, monkeypatch):
+    """Each case list's page is its newest links (by the activity's date, then the newest
+    link), cut at PAGE_ROWS; the counts still count them all."""
+    from renda.activities import lists_views
+
+    six = campaign(personas)
+    older = station_activity(personas, title="较早走访", when=-20, campaign=six)
+    newer = station_activity(personas, title="较近走访", when=-2, campaign=six)
+    first = _raise(personas, newer, ActivityCase.Nature.PROBLEM, "问题甲")
+    second = _raise(personas, newer, ActivityCase.Nature.PROBLEM, "问题乙")
+    old = _raise(personas, older, ActivityCase.Nature.PROBLEM, "问题丙")
+    advice = _raise(personas, older, ActivityCase.Nature.SUGGESTION, "建议丁")
+    client = login(personas.town_clerk)
+    text = client.get("/activities/lists/", {"campaign": six.pk}).text
+    codes = [first.case.code, second.case.code, old.case.code]
+    where = [text.index(f'href="/cases/{code}/"') for code in codes]
+    # Same activity date: the newer link first; then the older activity's.
+    assert where[1] < where[0] < where[2]
+    assert f'href="/cases/{advice.case.code}/"' in text
+    monkeypatch.setattr(lists_views, "PAGE_ROWS", 2)
+    cut = client.get("/activities/lists/", {"campaign": six.pk}).text
+    assert f'href="/cases/{old.case.code}/"' not in cut
+    assert f'href="/cases/{second.case.code}/"' in cut
+    assert f'href="/cases/{first.case.code}/"' in cut
+    assert f'href="/cases/{advice.case.code}/"' in cut
+    assert 'data-testid="tab-problems">问题清单 <span class="badge text-bg-light">3<' in cut
