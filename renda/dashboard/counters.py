@@ -29,7 +29,13 @@ from django.utils import timezone
 
 from renda.cases import rates
 from renda.cases.models import Assignment, Case
-from renda.dashboard.models import CaseCount, CaseTally, RateAssignment, RateRating
+from renda.dashboard.models import (
+    CaseCount,
+    CaseTally,
+    PlaceCount,
+    RateAssignment,
+    RateRating,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -90,22 +96,36 @@ def _keys(tally: dict) -> set[Key]:
     }
 
 
-def _move(key: Key, delta: int) -> None:
+def _move(key: Key, delta: int, model=CaseCount) -> None:
+    """Move one count of `CaseCount`, or of `PlaceCount` (its key's category ignored)."""
     month, region_id, congress_id, category_id, measure = key
-    place = {
-        "month": month,
-        "region_id": region_id,
-        "congress_id": congress_id,
-        "category_id": category_id,
-    }
-    moved = CaseCount.objects.filter(**place).update(**{measure: F(measure) + delta})
+    place = {"month": month, "region_id": region_id, "congress_id": congress_id}
+    if model is CaseCount:
+        place["category_id"] = category_id
+    moved = model.objects.filter(**place).update(**{measure: F(measure) + delta})
     if moved:
         return
     try:
         with transaction.atomic():
-            CaseCount.objects.create(**place, **{measure: delta})
+            model.objects.create(**place, **{measure: delta})
     except IntegrityError:  # made meanwhile by another case's change
-        CaseCount.objects.filter(**place).update(**{measure: F(measure) + delta})
+        model.objects.filter(**place).update(**{measure: F(measure) + delta})
+
+
+def _move_all(before: set[Key], after: set[Key]) -> None:
+    """Move the counts from what a case added (`before`) to what it adds (`after`): those of
+    `CaseCount`, and of `PlaceCount` (the keys without their category, so that a case that
+    only changes category moves nothing there)."""
+    for key in before - after:
+        _move(key, -1)
+    for key in after - before:
+        _move(key, +1)
+    before_place = {(m, r, c, None, measure) for m, r, c, _, measure in before}
+    after_place = {(m, r, c, None, measure) for m, r, c, _, measure in after}
+    for key in before_place - after_place:
+        _move(key, -1, PlaceCount)
+    for key in after_place - before_place:
+        _move(key, +1, PlaceCount)
 
 
 def case_count(*, case_id: int) -> None:
@@ -118,11 +138,7 @@ def case_count(*, case_id: int) -> None:
         if old is None:  # no such case, and none counted
             return
         new = tally_of(row) if row is not None else None
-        before, after = _keys(old), _keys(new) if new is not None else set()
-        for key in before - after:
-            _move(key, -1)
-        for key in after - before:
-            _move(key, +1)
+        _move_all(_keys(old), _keys(new) if new is not None else set())
         if new is None:
             CaseTally.objects.filter(case_id=case_id).delete()
         elif new != {k: old[k] for k in new}:
@@ -183,8 +199,7 @@ def on_case_deleting(sender, instance, **kwargs) -> None:
     old = CaseTally.objects.filter(case_id=instance.pk).values().first()
     if old is None:
         return
-    for key in _keys(old):
-        _move(key, -1)
+    _move_all(_keys(old), set())
     CaseTally.objects.filter(case_id=instance.pk).delete()
 
 
@@ -228,9 +243,10 @@ def counts_rebuild(*, progress: Callable[[int, int], None] | None = None) -> int
     """Recount everything from the cases: every `CaseTally` and `CaseCount` row is replaced,
     and the rows of the rates (`RateAssignment`, `RateRating`), in SQL (an INSERT … SELECT
     each, the counts one GROUP BY over the tallies), so a million cases never pass through
-    Python. Returns the number of cases. One transaction, so readers
-    see the old counts until the new ones are complete."""
+    Python; `PlaceCount` summed from the new `CaseCount`. Returns the number of cases. One
+    transaction, so readers see the old counts until the new ones are complete."""
     tally, count = CaseTally._meta.db_table, CaseCount._meta.db_table
+    by_place = PlaceCount._meta.db_table
     select, params = _tally_select()
     place = "region_id, congress_id, category_id"
     counted = " AND ".join(f"{c} IS NOT NULL" for c in place.split(", "))
@@ -242,6 +258,7 @@ def counts_rebuild(*, progress: Callable[[int, int], None] | None = None) -> int
     )
     sums = ", ".join(f"SUM({m})" for m in MEASURES)
     with transaction.atomic(), connection.cursor() as cursor:
+        PlaceCount.objects.all().delete()
         CaseCount.objects.all().delete()
         CaseTally.objects.all().delete()
         cursor.execute(
@@ -254,6 +271,11 @@ def counts_rebuild(*, progress: Callable[[int, int], None] | None = None) -> int
         cursor.execute(
             f"INSERT INTO {count} (month, {place}, {', '.join(MEASURES)}) "
             f"SELECT month, {place}, {sums} FROM ({parts}) t GROUP BY month, {place}"
+        )
+        cursor.execute(
+            f"INSERT INTO {by_place} (month, region_id, congress_id, {', '.join(MEASURES)}) "
+            f"SELECT month, region_id, congress_id, {sums} FROM {count} "
+            f"GROUP BY month, region_id, congress_id"
         )
         _insert_select(
             cursor,

@@ -71,6 +71,31 @@ class CaseCount(models.Model):
         return f"{self.month:%Y-%m} 区划 {self.region_id} 分类 {self.category_id}"
 
 
+class PlaceCount(models.Model):
+    """`CaseCount` without the category: per month, region and congress (a city's window is
+    about a seventh of its `CaseCount` rows). The trend and the by-region figures read it; the
+    by-category figures read `CaseCount`. Kept beside it by the same hook and rebuild."""
+
+    month = models.DateField("月份")  # its first day
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, db_index=False, related_name="+")
+    congress = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, db_index=False, related_name="+"
+    )
+    received = models.IntegerField("收到", default=0)
+    closed = models.IntegerField("办结", default=0)
+    late = models.IntegerField("逾期（已答复）", default=0)
+
+    class Meta:
+        verbose_name = "驾驶舱月度计数（按区划）"
+        verbose_name_plural = verbose_name
+        constraints = [
+            models.UniqueConstraint(fields=["month", "region", "congress"], name="placecount_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} 区划 {self.region_id}"
+
+
 # --- the rows the dashboard's handling rates read ----------------------------------------------
 #
 # The rates by unit (`renda.dashboard.selectors.unit_rates`) count lead assignments and ratings

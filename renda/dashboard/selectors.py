@@ -43,7 +43,7 @@ from renda.cases import rates
 from renda.cases.inbox import with_lead_unit
 from renda.cases.models import Case, Category
 from renda.cases.selectors import cases_for_user
-from renda.dashboard.models import CaseCount, RateAssignment, RateRating
+from renda.dashboard.models import CaseCount, PlaceCount, RateAssignment, RateRating
 from renda.hotwords.selectors import hot_words
 from renda.org.models import OrgUnit, Region
 from renda.org.roles import DataScope, Role
@@ -300,12 +300,15 @@ def dashboard_for(user, *, now: dt.datetime | None = None) -> Dashboard:
     by_category: dict[int, dict[str, int]] = {}
     by_area: dict[int, dict[str, int]] = {}
 
-    def add(region_id: int, category_id: int, measure: str, n: int) -> None:
+    def add(region_id: int | None, category_id: int | None, measure: str, n: int) -> None:
+        """Add to the by-category figures (unless category_id is None) and the by-area ones
+        (unless region_id is None)."""
         if not n:
             return
-        row = by_category.setdefault(category_id, {})
-        row[measure] = row.get(measure, 0) + n
-        area = owner.get(region_id)
+        if category_id is not None:
+            row = by_category.setdefault(category_id, {})
+            row[measure] = row.get(measure, 0) + n
+        area = owner.get(region_id) if region_id is not None else None
         if area is not None:
             row = by_area.setdefault(area, {})
             row[measure] = row.get(measure, 0) + n
@@ -314,8 +317,7 @@ def dashboard_for(user, *, now: dt.datetime | None = None) -> Dashboard:
         for region_id, category_id, measure, i, n in _monthly_from_counts(user, qs, months, today):
             if i is not None:
                 trend[measure][i] += n
-            if region_id is not None:
-                add(region_id, category_id, measure, n)
+            add(region_id, category_id, measure, n)
     else:
         for measure in MONTHLY:
             counts = {
@@ -394,22 +396,24 @@ def _monthly_from_counts(user, qs: QuerySet[Case], months: list[Month], today: d
     scope written over the counters' region and congress as `cases_for_user` writes it over
     the case's; the cases still waiting past a deadline of the window (the rest of 逾期) from
     the cases (`running_deadline`, indexed), in the same query as 当前超期 (every case
-    waiting past its deadline; month index None). The counters are summed in the database twice,
-    by month (region and category None) and by place over the window (month index None): a
-    city's window holds tens of thousands of rows, too many to add up one by one here."""
+    waiting past its deadline; month index None). The counters are summed in the database:
+    the trend and the by-region figures from `PlaceCount` by month and region (category None),
+    the by-category ones from `CaseCount` by category over the window (region and month index
+    None). A city's window holds tens of thousands of `CaseCount` rows, a seventh of them in
+    `PlaceCount`."""
     index = {m.first: i for i, m in enumerate(months)}
-    counts = scope_for(user).filter(
-        CaseCount.objects.filter(month__gte=months[0].first, month__lte=today),
-        region="region",
-        unit="congress",
-    )
+    scope = scope_for(user)
+    window = {"month__gte": months[0].first, "month__lte": today}
+    places = scope.filter(PlaceCount.objects.filter(**window), region="region", unit="congress")
+    counts = scope.filter(CaseCount.objects.filter(**window), region="region", unit="congress")
     sums = {m: Sum(m) for m in MONTHLY}
-    for row in counts.values("month").annotate(**sums).order_by():
+    for row in _plain_rows(places.values("month", "region_id").annotate(**sums)):
+        i = index[_as_date(row["month"])]
         for measure in MONTHLY:
-            yield None, None, measure, index[row["month"]], row[measure]
-    for row in _plain_rows(counts.values("region_id", "category_id").annotate(**sums)):
+            yield row["region_id"], None, measure, i, row[measure]
+    for row in _plain_rows(counts.values("category_id").annotate(**sums)):
         for measure in MONTHLY:
-            yield row["region_id"], row["category_id"], measure, None, row[measure]
+            yield None, row["category_id"], measure, None, row[measure]
     # The cases waiting past their deadline are 当前超期 (OVERDUE) too: read once for both.
     waiting = qs.filter(measure_q(OVERDUE, start=months[0].first, end=today, today=today))
     by_month = {
@@ -422,6 +426,11 @@ def _monthly_from_counts(user, qs: QuerySet[Case], months: list[Month], today: d
         for i in range(MONTHS):
             if row[f"m{i}"]:  # most places wait in one month or two
                 yield row["region_id"], row["category_id"], LATE, i, row[f"m{i}"]
+
+
+def _as_date(value) -> dt.date:
+    """A date column as it comes from the database (SQLite: its ISO text)."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
 
 
 def _plain_rows(qs: QuerySet) -> list[dict]:

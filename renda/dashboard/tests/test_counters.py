@@ -7,8 +7,8 @@ import pytest
 
 from renda.cases.services import case_rate, case_reply
 from renda.dashboard import selectors
-from renda.dashboard.counters import case_count, counts_rebuild
-from renda.dashboard.models import CaseCount
+from renda.dashboard.counters import case_count, counts_rebuild, on_case_deleting
+from renda.dashboard.models import CaseCount, PlaceCount
 from renda.dashboard.tests.conftest import _submit, person
 from renda.org.roles import Role
 
@@ -42,6 +42,27 @@ def _assert_counted_as_the_cases(readers, monkeypatch) -> None:
         assert selectors.counted_scope(user), name
         counted = _figures(user, monkeypatch, counted=True)
         assert counted == _figures(user, monkeypatch, counted=False), name
+    assert _place_rows() == _summed_by_place(_rows())
+
+
+def _place_rows() -> set[tuple]:
+    return {
+        row
+        for row in PlaceCount.objects.values_list(
+            "month", "region_id", "congress_id", "received", "closed", "late"
+        )
+        if any(row[3:])
+    }
+
+
+def _summed_by_place(rows: set[tuple]) -> set[tuple]:
+    """`CaseCount`'s rows without their category, as `PlaceCount` keeps them."""
+    sums: dict[tuple, list[int]] = {}
+    for month, region, congress, _category, *figures in rows:
+        total = sums.setdefault((month, region, congress), [0, 0, 0])
+        for i, n in enumerate(figures):
+            total[i] += n
+    return {(*key, *total) for key, total in sums.items()}
 
 
 def _rows() -> set[tuple]:
@@ -88,13 +109,13 @@ def test_the_counters_equal_the_cases_after_every_step(
 def test_a_task_run_twice_and_a_rebuild_change_nothing(scripted):
     from renda.cases.models import Case
 
-    counted = _rows()
-    assert counted
+    counted, by_place = _rows(), _place_rows()
+    assert counted and by_place == _summed_by_place(counted)
     for pk in Case.objects.values_list("pk", flat=True):
         case_count(case_id=pk)
-    assert _rows() == counted
+    assert (_rows(), _place_rows()) == (counted, by_place)
     assert counts_rebuild() == Case.objects.count()
-    assert _rows() == counted
+    assert (_rows(), _place_rows()) == (counted, by_place)
 
 
 def test_a_rebuild_counts_cases_made_around_the_services(personas, readers, monkeypatch):
@@ -171,3 +192,22 @@ def test_the_rebuild_in_sql_places_each_case_as_tally_of_does(scripted):
     summed = Counter(key for tally in expected.values() for key in _keys(tally))
     places = {key[:4] for key in summed}
     assert _rows() == {(*place, *(summed[(*place, m)] for m in MEASURES)) for place in places}
+
+
+def test_a_case_moved_to_another_category_or_deleted_keeps_the_place_counts(scripted):
+    from renda.cases.models import Case, Category
+
+    by_place = _place_rows()
+    case = Case.objects.filter(dashboard_tally__isnull=False).first()
+    other = Category.objects.exclude(pk=case.category_id).first()
+    Case.objects.filter(pk=case.pk).update(category=other)
+    case_count(case_id=case.pk)
+    assert _place_rows() == by_place == _summed_by_place(_rows())
+    # What the delete signal does (a case with events cannot be deleted: PROTECT).
+    on_case_deleting(Case, Case.objects.get(pk=case.pk))
+    assert _place_rows() == _summed_by_place(_rows()) != by_place
+    case_count(case_id=case.pk)  # counted again
+    counted = (_rows(), _place_rows())
+    assert counted[1] == by_place
+    counts_rebuild()
+    assert (_rows(), _place_rows()) == counted
