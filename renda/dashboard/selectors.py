@@ -314,10 +314,23 @@ def dashboard_for(user, *, now: dt.datetime | None = None) -> Dashboard:
             row[measure] = row.get(measure, 0) + n
 
     if counted_scope(user):
+        # `add` inlined: a city's window yields some 20,000 figures.
+        area_of = owner.get
         for region_id, category_id, measure, i, n in _monthly_from_counts(user, qs, months, today):
+            if not n:
+                continue
             if i is not None:
                 trend[measure][i] += n
-            add(region_id, category_id, measure, n)
+            if category_id is not None:
+                row = by_category.get(category_id)
+                if row is None:
+                    row = by_category[category_id] = {}
+                row[measure] = row.get(measure, 0) + n
+            if region_id is not None and (area := area_of(region_id)) is not None:
+                row = by_area.get(area)
+                if row is None:
+                    row = by_area[area] = {}
+                row[measure] = row.get(measure, 0) + n
     else:
         for measure in MONTHLY:
             counts = {
