@@ -8,7 +8,7 @@ class DashboardConfig(AppConfig):
     def ready(self) -> None:
         # renda.cases must not know about the dashboard (import-linter): its counters follow
         # the cases through the signals connected here (renda.dashboard.counters).
-        from django.db.models.signals import pre_delete
+        from django.db.models.signals import post_migrate, pre_delete
 
         from renda.cases.models import Case
         from renda.cases.signals import case_changed
@@ -18,3 +18,4 @@ class DashboardConfig(AppConfig):
         pre_delete.connect(
             counters.on_case_deleting, sender=Case, dispatch_uid="dashboard_case_deleting"
         )
+        post_migrate.connect(counters.on_migrated, sender=self, dispatch_uid="dashboard_migrated")

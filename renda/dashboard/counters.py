@@ -321,3 +321,18 @@ def _insert_select(cursor, model, qs, columns: dict[str, str]) -> None:
         f"SELECT {', '.join(f's.{a}' for a in aliases)} FROM ({select}) s",
         params,
     )
+
+
+def on_migrated(sender, *, plan=None, using: str = "default", verbosity: int = 1, **kwargs):
+    """After a `migrate` that applied any of the dashboard's migrations on a database that
+    already holds cases: the counters and rate rows those migrations made start empty, and the
+    dashboard would show zeros until someone ran `rebuild_dashboard_counts`; they are rebuilt
+    here instead. A new database (no cases yet) and a flush (no plan) cost one query or none."""
+    applied = plan or []
+    if not any(m.app_label == "dashboard" and not backwards for m, backwards in applied):
+        return
+    if using != connection.alias or not Case.objects.exists():
+        return
+    done = counts_rebuild()
+    if verbosity:
+        print(f"  领导驾驶舱计数已按 {done:,} 件事项重建。")

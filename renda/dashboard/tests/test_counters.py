@@ -211,3 +211,24 @@ def test_a_case_moved_to_another_category_or_deleted_keeps_the_place_counts(scri
     assert counted[1] == by_place
     counts_rebuild()
     assert (_rows(), _place_rows()) == counted
+
+
+def test_a_migration_of_the_dashboard_fills_empty_counters_from_the_cases(scripted):
+    """An upgrade that adds a counter table: the migrate that makes it fills it."""
+    from types import SimpleNamespace
+
+    from renda.dashboard.counters import on_migrated
+    from renda.dashboard.models import CaseTally, RateAssignment
+
+    counted, by_place = _rows(), _place_rows()
+    assigned = RateAssignment.objects.count()
+    assert counted and assigned
+    for model in (CaseCount, PlaceCount, CaseTally, RateAssignment):
+        model.objects.all().delete()
+    other_app = [(SimpleNamespace(app_label="cases"), False)]
+    on_migrated(None, plan=other_app, verbosity=0)  # another app's migration: left alone
+    on_migrated(None, plan=None, verbosity=0)  # a flush: no plan
+    assert not CaseCount.objects.exists()
+    on_migrated(None, plan=[(SimpleNamespace(app_label="dashboard"), False)], verbosity=0)
+    assert (_rows(), _place_rows()) == (counted, by_place)
+    assert RateAssignment.objects.count() == assigned
