@@ -314,23 +314,10 @@ def dashboard_for(user, *, now: dt.datetime | None = None) -> Dashboard:
             row[measure] = row.get(measure, 0) + n
 
     if counted_scope(user):
-        # `add` inlined: a city's window yields some 20,000 figures.
-        area_of = owner.get
         for region_id, category_id, measure, i, n in _monthly_from_counts(user, qs, months, today):
-            if not n:
-                continue
             if i is not None:
                 trend[measure][i] += n
-            if category_id is not None:
-                row = by_category.get(category_id)
-                if row is None:
-                    row = by_category[category_id] = {}
-                row[measure] = row.get(measure, 0) + n
-            if region_id is not None and (area := area_of(region_id)) is not None:
-                row = by_area.get(area)
-                if row is None:
-                    row = by_area[area] = {}
-                row[measure] = row.get(measure, 0) + n
+            add(region_id, category_id, measure, n)
     else:
         for measure in MONTHLY:
             counts = {
@@ -348,8 +335,8 @@ def dashboard_for(user, *, now: dt.datetime | None = None) -> Dashboard:
         overdue = qs.filter(measure_q(OVERDUE, start=start, end=end, today=today))
         for row in _grouped(overdue, n=Count("pk")):
             add(row["region_id"], row["category_id"], OVERDUE, row["n"])
-    # 督办中 has no index of its own (every open case is read for it), so its cases are read
-    # once, counted here, and their list taken from them by id when they are few.
+    # 督办中's cases (the `case_supervised` index) are read once, counted here, and their list
+    # taken from them by id when they are few.
     key = qs.filter(measure_q(KEY, start=start, end=end, today=today))
     key_cases = list(key.values_list("pk", "region_id", "category_id"))
     for _pk, region_id, category_id in key_cases:
@@ -488,10 +475,9 @@ def unit_rates(user, period: rates.Period, now: dt.datetime) -> tuple[list[rates
     rows, `rate_filters` and scope), without what the dashboard does not show: the rates by
     town, 重办率 and 退回率. One grouped query per part of the rows; the total is the sum of
     the groups (every shown rate counts rows, not distinct cases), the rows of no unit
-    included. For a
-    reader the counters serve (`counted_scope`), the rows are their copies kept with the
-    counters (`RateAssignment`, `RateRating`: the same fields, the case's beside them), read
-    without a join; otherwise the rates page's own rows."""
+    included. For a reader the counters serve (`counted_scope`), the rows are their copies
+    kept with the counters (`RateAssignment`, `RateRating`: the same fields, the case's beside
+    them), read without a join; otherwise the rates page's own rows."""
     if counted_scope(user):  # the rows' copies kept beside the counters, without joins
         scope = scope_for(user)
         sources = {
