@@ -59,6 +59,12 @@ def can_see_personal_data(user, deputy: Deputy | None = None) -> bool:
     return scope_for(user).can(Perm.PERSONAL_DATA)
 
 
+def can_view_deputies(user) -> bool:
+    """Whether the user sees the deputies of their scope (the roster, grid coverage), rather
+    than only their own record."""
+    return scope_for(user).can(Perm.DEPUTIES_VIEW)
+
+
 def towns_for_user(user) -> QuerySet[Region]:
     """The towns (乡镇街道) in the user's scope, for the grid coverage page."""
     require(user, Perm.DEPUTIES_VIEW)

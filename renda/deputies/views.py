@@ -35,6 +35,7 @@ def deputy_list(request):
             "levels": [(v, label) for v, label in Level.choices if v != Level.PROVINCE],
             "sectors": Sector.objects.filter(is_active=True),
             "show_personal": selectors.can_see_personal_data(request.user),
+            "show_coverage": selectors.can_view_deputies(request.user),
         },
     )
 

@@ -70,3 +70,13 @@ def test_the_page_keeps_its_query_count(personas, login, empty_grid, django_asse
 def test_the_roster_links_to_the_coverage_page(personas, login):
     response = login(personas.town_clerk).get("/deputies/")
     assert 'href="/deputies/grid-coverage/"' in response.text
+
+
+@pytest.mark.parametrize(
+    "name, shown",
+    [("town_clerk", True), ("county_clerk", True), ("deputy", False), ("citizen", False)],
+)
+def test_the_roster_links_to_the_page_only_for_those_who_may_open_it(personas, login, name, shown):
+    response = login(getattr(personas, name)).get("/deputies/")
+    assert response.status_code == 200
+    assert ("/deputies/grid-coverage/" in response.text) is shown
