@@ -4,8 +4,8 @@ time, but not from a new address.
 
 Counted in Django's cache, in fixed windows of FAILURE_WINDOW seconds. The limit is higher
 than the session's: many phones can share one address (a company's or a carrier's NAT). With
-the default per-process cache each server process counts on its own; a shared cache (Redis,
-or the database cache) makes it one count for the site.
+the default per-process cache each server process counts on its own; a shared Redis cache
+(CACHE_URL, see settings.base.cache_config) makes it one count for the site.
 """
 
 import time

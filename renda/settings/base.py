@@ -1,6 +1,6 @@
 """Settings shared by every deployment, read strictly from the environment.
 
-Variables: DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, PORT (read by `make run`),
+Variables: DATABASE_URL, CACHE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, PORT (read by `make run`),
 SECURE_SSL_REDIRECT, SECURE_PROXY_SSL_HEADER, EMAIL_URL-free Django defaults for mail.
 """
 
@@ -32,6 +32,21 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def cache_config(url: str) -> dict:
+    """Django's default cache from CACHE_URL: blank is the per-process memory cache; redis://
+    (or rediss://) is Django's own Redis cache, shared by every server process, so that the
+    portal's per-address limit and the dashboard's figures are one count and one copy for the
+    site rather than one per process."""
+    url = url.strip()
+    if not url:
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    raise ImproperlyConfigured(
+        f"CACHE_URL must be blank or a Redis URL (redis://host:6379/1), got {url!r}"
+    )
 
 
 DEBUG = env_bool("DEBUG", False)
@@ -136,6 +151,8 @@ TEMPLATES = [
         },
     },
 ]
+
+CACHES = {"default": cache_config(os.environ.get("CACHE_URL", ""))}
 
 SQLITE_PATH = VAR_DIR / "renda.sqlite3"
 DATABASES = {
