@@ -34,6 +34,12 @@ def _reversed(url_name: str, script_prefix: str) -> str:
 
 NAV: tuple[NavItem, ...] = (
     NavItem("工作台", "workbench:home", "house"),
+    # A citizen's own pages are the portal's: without these a citizen who signs in found
+    # nothing but the calendar and the message box.
+    NavItem("反映问题", "portal:submit", "pencil-square", None, "群众", roles=(Role.CITIZEN,)),
+    NavItem("我的意见", "portal:mine", "chat-left-text", None, "群众", roles=(Role.CITIZEN,)),
+    NavItem("查询进度", "portal:track", "search", None, "群众", roles=(Role.CITIZEN,)),
+    NavItem("公开答复", "portal:public", "megaphone", None, "群众", roles=(Role.CITIZEN,)),
     NavItem("民情办理", "cases:inbox", "inboxes", Perm.ORG_VIEW, "民情"),
     NavItem("办理统计", "cases:rates", "bar-chart", Perm.ORG_VIEW, "民情"),
     NavItem("民意热点", "hotwords:dashboard", "fire", Perm.ORG_VIEW, "民情"),
@@ -57,6 +63,8 @@ NAV: tuple[NavItem, ...] = (
     NavItem("积分规则", "duty:rules", "sliders", Perm.DEPUTIES_VIEW, "考评"),
     NavItem("荣誉推荐", "duty:nominations", "trophy", Perm.DEPUTIES_VIEW, "考评"),
     NavItem("我的履职", "me:home", "person-vcard", None, "我的", roles=(Role.DEPUTY,)),
+    NavItem("收集民意", "portal:collect", "chat-square-quote", None, "我的", roles=(Role.DEPUTY,)),
+    NavItem("我收集的", "portal:collected", "collection", None, "我的", roles=(Role.DEPUTY,)),
     NavItem(
         "满意度测评", "oversight:evaluation_list", "clipboard-check", Perm.DEPUTIES_VIEW, "考评"
     ),

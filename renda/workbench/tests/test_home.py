@@ -40,6 +40,25 @@ def test_it_gives_the_menu_by_role(personas, login):
     assert "代表名册" not in citizen
 
 
+PORTAL_ENTRIES = {
+    "citizen": {"/p/submit/", "/p/mine/", "/p/track/", "/p/public/"},
+    "deputy": {"/p/collect/", "/p/collected/"},
+}
+
+
+@pytest.mark.parametrize("persona", ["citizen", "deputy", "town_clerk", "unit_handler"])
+def test_citizens_and_deputies_find_their_portal_pages_in_the_menu(personas, login, persona):
+    client = login(getattr(personas, persona))
+    shortcuts = {item.url for item in client.get("/").context["shortcuts"]}
+    for owner, urls in PORTAL_ENTRIES.items():
+        if owner == persona:
+            assert urls <= shortcuts
+            for url in urls:
+                assert client.get(url).status_code == 200
+        else:
+            assert not urls & shortcuts
+
+
 def test_it_shows_a_deputy_their_own_record(personas, login):
     response = login(personas.deputy).get("/")
     assert "我的代表信息" in response.text
