@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from renda.cases.inbox import handling_units_for_congress
-from renda.cases.models import Case
+from renda.cases.models import Assignment, Case
 from renda.cases.selectors import cases_for_user
 from renda.cases.workflow import CLERKS, acting_congress_path
 from renda.org.models import OrgUnit
@@ -154,13 +154,39 @@ class CategoryGroup:
 
 
 def opinion_items(opinion: ReviewOpinion) -> list[ProblemItem]:
-    """The items in list order, each marked `is_overdue` (from its case, already loaded)."""
+    """The items in list order, each marked `is_overdue` (from its case, already loaded) and
+    given `unit_note` (see `_unit_note`). Two queries for all the items."""
     today = timezone.localdate()
     items = list(opinion.items.select_related("unit", "case").order_by("number"))
+    leads: dict[int, Assignment] = {}
+    for assignment in (
+        Assignment.objects.filter(
+            case_id__in=[i.case_id for i in items if i.case_id is not None],
+            role=Assignment.Role.LEAD,
+        )
+        .select_related("unit")
+        .order_by("case_id", "-pk")
+    ):
+        leads.setdefault(assignment.case_id, assignment)
     for item in items:
         case = item.case
         item.is_overdue = case is not None and case.overdue_on(today)  # type: ignore[attr-defined]
+        item.unit_note = _unit_note(item, leads.get(item.case_id))  # type: ignore[attr-defined]
     return items
+
+
+def _unit_note(item: ProblemItem, lead: Assignment | None) -> str:
+    """What the list says beside an item's unit, the one it was issued to, when its case has
+    moved on (`lead`: the case's latest lead assignment): returned (退回) and waiting to be
+    assigned again, or assigned again to another unit. Blank when the unit it was issued to
+    still has it, or before it is issued."""
+    if lead is None:
+        return ""
+    if lead.state == Assignment.State.RETURNED:
+        return "已退回，待重新交办"
+    if lead.unit_id != item.unit_id:
+        return f"现由{lead.unit.name}办理"
+    return ""
 
 
 def mark_visible_cases(user, items: list[ProblemItem]) -> None:

@@ -121,7 +121,7 @@ def opinion_export(request: HttpRequest, pk: int) -> HttpResponse:
                     item.number,
                     group.name,
                     item.text,
-                    item.unit.name,
+                    item.unit.name + (f"（{item.unit_note}）" if item.unit_note else ""),
                     item.working_days,
                     case.code if case else "",
                     case.deadline if case and case.deadline else "",

@@ -162,20 +162,43 @@ def test_the_detail_counts_in_flat_queries(personas, login, django_assert_num_qu
     _reply_first(personas, opinion, handler)
     client = login(personas.town_clerk)
     client.get(f"/reviews/{opinion.pk}/")
-    # session, user, memberships, the opinion, its items with their cases and units, the
-    # counts by category (one aggregate query), which of the cases the reader may open; the
-    # installation banner is remembered (renda.lib.memo).
-    with django_assert_num_queries(7):
+    # session, user, memberships, the opinion, its items with their cases and units, their
+    # cases' lead assignments, the counts by category (one aggregate query), which of the
+    # cases the reader may open; the installation banner is remembered (renda.lib.memo).
+    with django_assert_num_queries(8):
         response = client.get(f"/reviews/{opinion.pk}/")
     text = response.text
     assert 'data-testid="count-done">1<' in text and 'data-testid="count-in-hand">2<' in text
     bigger = make_opinion(
         personas, items=[ItemInput(f"类{i % 4}", f"问题{i}", second, 10) for i in range(31)]
     )
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get(f"/reviews/{bigger.pk}/")
     assert 'data-testid="count-in-hand">31<' in response.text
     assert response.text.count('data-testid="case-link"') == 31
+
+
+def test_an_item_returned_and_assigned_again_names_the_unit_that_has_it(personas, login):
+    """The list keeps the unit the item was issued to, and says where its case went since:
+    returned (退回) and waiting, then assigned to another unit."""
+    from renda.cases.services import case_assign, case_return
+
+    _, second, handler = town_units(personas)
+    opinion = make_opinion(personas)
+    case = opinion.items.select_related("case").get(number=1).case
+    client = login(personas.town_clerk)
+    assert 'data-testid="unit-note"' not in client.get(f"/reviews/{opinion.pk}/").text
+    case = case_return(case=case, actor=handler, version=case.version, reason="不属本单位职责")
+    assert "（已退回，待重新交办）" in client.get(f"/reviews/{opinion.pk}/").text
+    clerk = personas.town_clerk
+    case_assign(case=case, actor=clerk, version=case.version, lead_unit=second, working_days=10)
+    text = client.get(f"/reviews/{opinion.pk}/").text
+    assert "东湖街道办事处<span" in text and "（现由东湖街道城管中队办理）" in text
+    assert text.count('data-testid="unit-note"') == 1
+    sheet = load_workbook(io.BytesIO(client.get(f"/reviews/{opinion.pk}/export/").content)).active
+    units = [row[3] for row in sheet.iter_rows(min_row=2, max_row=4, values_only=True)]
+    moved = "东湖街道办事处（现由东湖街道城管中队办理）"
+    assert units == [moved, "东湖街道办事处", "东湖街道办事处"]
 
 
 def test_export_has_the_list_with_progress(personas, login):
