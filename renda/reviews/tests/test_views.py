@@ -4,6 +4,7 @@ import datetime as dt
 import io
 
 import pytest
+from auditlog.models import LogEntry
 from openpyxl import load_workbook
 
 from renda.cases.models import Case
@@ -267,6 +268,16 @@ def test_the_clerk_corrects_a_draft_before_issuing(personas, login):
     assert list(opinion.items.values_list("number", "category", "working_days")) == [
         (1, "噪声", 12)
     ]
+    # The lines taken out are kept in the operation log, with who took them out.
+    removed = LogEntry.objects.filter(
+        content_type__model="problemitem", action=LogEntry.Action.DELETE
+    )
+    assert removed.count() == 2
+    assert {e.actor for e in removed} == {personas.town_clerk}
+    texts = {e.changes_dict["text"][0] for e in removed}
+    assert texts == {"建立锅炉清洁能源改造台账", "整治夜间施工噪声扰民"}
+    title = LogEntry.objects.get(content_type__model="reviewopinion", action=LogEntry.Action.UPDATE)
+    assert title.changes_dict["title"] == ["关于街道环境状况报告的审议意见", "改过的审议意见"]
 
 
 def test_an_issued_or_foreign_opinion_cannot_be_edited(personas, login):
