@@ -70,6 +70,8 @@ NAV: tuple[NavItem, ...] = (
     ),
     NavItem("我的测评", "oversight:my_sheets", "ui-radios", None, "我的", roles=(Role.DEPUTY,)),
     NavItem("审议意见", "reviews:list", "list-task", Perm.REPORTS_VIEW, "考评"),
+    # A handling unit sees the opinions that have an item of theirs (reviews.selectors).
+    NavItem("审议意见", "reviews:list", "list-task", None, "民情", roles=(Role.HANDLER,)),
     NavItem("工作人员进站", "activities:visits", "person-badge", Perm.DEPUTIES_VIEW, "代表"),
     NavItem("领导驾驶舱", "dashboard:home", "speedometer2", Perm.REPORTS_VIEW, "报表"),
     NavItem("月报", "reports:overview", "calendar2-check", Perm.REPORTS_VIEW, "报表"),
@@ -86,12 +88,15 @@ class NavSection:
 
 
 def nav_for(scope: Scope) -> list[NavItem]:
-    return [
-        item
-        for item in NAV
-        if (item.perm is None or scope.can(item.perm))
-        and (not item.roles or any(role in scope.roles for role in item.roles))
-    ]
+    """The entries the scope reaches, each page once (a page may have an entry for a
+    permission and another for a role, e.g. 审议意见 for clerks and for handling units)."""
+    items: dict[str, NavItem] = {}
+    for item in NAV:
+        if (item.perm is None or scope.can(item.perm)) and (
+            not item.roles or any(role in scope.roles for role in item.roles)
+        ):
+            items.setdefault(item.url_name, item)
+    return list(items.values())
 
 
 def nav_sections(items: list[NavItem]) -> list[NavSection]:

@@ -59,6 +59,14 @@ def test_citizens_and_deputies_find_their_portal_pages_in_the_menu(personas, log
             assert not urls & shortcuts
 
 
+def test_a_handler_finds_the_review_opinions_and_each_page_is_listed_once(personas, login):
+    handler = login(personas.unit_handler).get("/").context["shortcuts"]
+    assert "/reviews/" in {item.url for item in handler}
+    for persona in ("unit_handler", "town_clerk", "deputy", "admin"):
+        urls = [i.url for i in login(getattr(personas, persona)).get("/").context["shortcuts"]]
+        assert len(urls) == len(set(urls))
+
+
 def test_it_shows_a_deputy_their_own_record(personas, login):
     response = login(personas.deputy).get("/")
     assert "我的代表信息" in response.text
