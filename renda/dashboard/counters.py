@@ -30,12 +30,15 @@ from django.utils import timezone
 from renda.cases import rates
 from renda.cases.models import Assignment, Case
 from renda.dashboard.models import (
+    COUNTY_DEPTH,
     CaseCount,
     CaseTally,
+    CountyCount,
     PlaceCount,
     RateAssignment,
     RateRating,
 )
+from renda.org.models import Region
 
 logger = logging.getLogger(__name__)
 
@@ -97,10 +100,11 @@ def _keys(tally: dict) -> set[Key]:
 
 
 def _move(key: Key, delta: int, model=CaseCount) -> None:
-    """Move one count of `CaseCount`, or of `PlaceCount` (its key's category ignored)."""
+    """Move one count of `CaseCount` or `CountyCount`, or of `PlaceCount` (its key's category
+    ignored)."""
     month, region_id, congress_id, category_id, measure = key
     place = {"month": month, "region_id": region_id, "congress_id": congress_id}
-    if model is CaseCount:
+    if model is not PlaceCount:
         place["category_id"] = category_id
     moved = model.objects.filter(**place).update(**{measure: F(measure) + delta})
     if moved:
@@ -114,8 +118,9 @@ def _move(key: Key, delta: int, model=CaseCount) -> None:
 
 def _move_all(before: set[Key], after: set[Key]) -> None:
     """Move the counts from what a case added (`before`) to what it adds (`after`): those of
-    `CaseCount`, and of `PlaceCount` (the keys without their category, so that a case that
-    only changes category moves nothing there)."""
+    `CaseCount`, of `PlaceCount` (the keys without their category, so that a case that only
+    changes category moves nothing there) and of `CountyCount` (the keys' regions cut to
+    their county: a case that moves between two villages of a county moves nothing there)."""
     for key in before - after:
         _move(key, -1)
     for key in after - before:
@@ -126,6 +131,25 @@ def _move_all(before: set[Key], after: set[Key]) -> None:
         _move(key, -1, PlaceCount)
     for key in after_place - before_place:
         _move(key, +1, PlaceCount)
+    county = county_of({key[1] for key in before | after})
+    before_county = {(m, county[r], c, g, measure) for m, r, c, g, measure in before}
+    after_county = {(m, county[r], c, g, measure) for m, r, c, g, measure in after}
+    for key in before_county - after_county:
+        _move(key, -1, CountyCount)
+    for key in after_county - before_county:
+        _move(key, +1, CountyCount)
+
+
+def county_of(region_ids: set[int]) -> dict[int, int]:
+    """Each region's ancestor at `COUNTY_DEPTH`, or the region itself when it is no deeper
+    (the region `CountyCount` counts its cases under)."""
+    if not region_ids:
+        return {}
+    cut = COUNTY_DEPTH * Region.steplen
+    paths = dict(Region.objects.filter(pk__in=region_ids).values_list("pk", "path"))
+    above = {path[:cut] for path in paths.values() if len(path) > cut}
+    ids = dict(Region.objects.filter(path__in=above).values_list("path", "pk")) if above else {}
+    return {pk: ids[path[:cut]] if len(path) > cut else pk for pk, path in paths.items()}
 
 
 def case_count(*, case_id: int) -> None:
@@ -239,12 +263,25 @@ def _tally_select() -> tuple[str, tuple]:
     return qs.query.sql_with_params()
 
 
+# `CountyCount` summed from `CaseCount`: each row's region cut to its ancestor at
+# COUNTY_DEPTH (SUBSTR of its path; a shorter path is the region itself). Migration 0005 runs
+# the same statement.
+COUNTY_COUNTS_SQL = (
+    "INSERT INTO dashboard_countycount (month, region_id, congress_id, category_id, received,"
+    " closed, late) SELECT c.month, a.id, c.congress_id, c.category_id, SUM(c.received),"
+    " SUM(c.closed), SUM(c.late) FROM dashboard_casecount c"
+    " JOIN org_region r ON r.id = c.region_id"
+    f" JOIN org_region a ON a.path = SUBSTR(r.path, 1, {COUNTY_DEPTH * Region.steplen})"
+    " GROUP BY c.month, a.id, c.congress_id, c.category_id"
+)
+
+
 def counts_rebuild(*, progress: Callable[[int, int], None] | None = None) -> int:
     """Recount everything from the cases: every `CaseTally` and `CaseCount` row is replaced,
     and the rows of the rates (`RateAssignment`, `RateRating`), in SQL (an INSERT … SELECT
     each, the counts one GROUP BY over the tallies), so a million cases never pass through
-    Python; `PlaceCount` summed from the new `CaseCount`. Returns the number of cases. One
-    transaction, so readers see the old counts until the new ones are complete."""
+    Python; `PlaceCount` and `CountyCount` summed from the new `CaseCount`. Returns the number
+    of cases. One transaction, so readers see the old counts until the new ones are complete."""
     tally, count = CaseTally._meta.db_table, CaseCount._meta.db_table
     by_place = PlaceCount._meta.db_table
     select, params = _tally_select()
@@ -258,6 +295,7 @@ def counts_rebuild(*, progress: Callable[[int, int], None] | None = None) -> int
     )
     sums = ", ".join(f"SUM({m})" for m in MEASURES)
     with transaction.atomic(), connection.cursor() as cursor:
+        CountyCount.objects.all().delete()
         PlaceCount.objects.all().delete()
         CaseCount.objects.all().delete()
         CaseTally.objects.all().delete()
@@ -277,6 +315,7 @@ def counts_rebuild(*, progress: Callable[[int, int], None] | None = None) -> int
             f"SELECT month, region_id, congress_id, {sums} FROM {count} "
             f"GROUP BY month, region_id, congress_id"
         )
+        cursor.execute(COUNTY_COUNTS_SQL)
         _insert_select(
             cursor,
             RateAssignment,

@@ -6,14 +6,16 @@ closed, and answered late (the part of 逾期 that no longer moves; the cases st
 past their deadline are counted live, see `renda.dashboard.selectors`). `CaseTally` holds
 what each case adds to them, so that a change is applied as the difference between what the
 case added and what it adds now: applying the same change twice moves nothing, and a missed
-change is made good by the next one. `renda.dashboard.counters` keeps both;
+change is made good by the next one. `PlaceCount` and `CountyCount` are `CaseCount` summed
+coarser (without the category; with the regions cut to their counties), for the readers they
+answer exactly with fewer rows. `renda.dashboard.counters` keeps them all;
 `manage.py rebuild_dashboard_counts` rebuilds them from the cases.
 """
 
 from django.db import models
 
 from renda.cases.models import Case, Category
-from renda.org.models import OrgUnit, Region
+from renda.org.models import LEVEL_DEPTH, Level, OrgUnit, Region
 
 
 class CaseTally(models.Model):
@@ -96,6 +98,44 @@ class PlaceCount(models.Model):
         return f"{self.month:%Y-%m} 区划 {self.region_id}"
 
 
+# The depth of the regions `CountyCount` keeps: a province's counties (`LEVEL_DEPTH`).
+COUNTY_DEPTH = LEVEL_DEPTH[Level.COUNTY]
+
+
+class CountyCount(models.Model):
+    """`CaseCount` with each case's region cut to its ancestor at `COUNTY_DEPTH` (a region no
+    deeper stays itself): per month, county, congress and category. A city's window is a
+    sixtieth of its `CaseCount` rows. Whether a region lies under another one no deeper than
+    `COUNTY_DEPTH` does not change with the cut, so a reader whose seats are at a county or
+    above is counted from it exactly: the by-category figures and the trend, and the
+    by-region ones where the regions shown are counties or above (the city's page). Kept
+    beside `CaseCount` by the same hook and rebuild (`renda.dashboard.counters`)."""
+
+    month = models.DateField("月份")  # its first day
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, db_index=False, related_name="+")
+    congress = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, db_index=False, related_name="+"
+    )
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, db_index=False, related_name="+"
+    )
+    received = models.IntegerField("收到", default=0)
+    closed = models.IntegerField("办结", default=0)
+    late = models.IntegerField("逾期（已答复）", default=0)
+
+    class Meta:
+        verbose_name = "驾驶舱月度计数（按县区）"
+        verbose_name_plural = verbose_name
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "region", "congress", "category"], name="countycount_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} 县区 {self.region_id} 分类 {self.category_id}"
+
+
 # --- the rows the dashboard's handling rates read ----------------------------------------------
 #
 # The rates by unit (`renda.dashboard.selectors.unit_rates`) count lead assignments and ratings
@@ -147,9 +187,37 @@ class RateAssignment(models.Model):
     class Meta:
         verbose_name = "驾驶舱交办记录"
         verbose_name_plural = verbose_name
+        # The rates by unit read the period's rows from these alone (`unit_rates`: the
+        # scope, the unit, each rate's fields and the key they count), without visiting the
+        # rows themselves. The key is listed: on SQLite a "bigint" primary key is not the
+        # rowid that every index carries.
         indexes = [
-            models.Index(fields=["assigned_at"], name="rateassignment_assigned"),
-            models.Index(fields=["replied_at"], name="rateassignment_replied"),
+            models.Index(
+                fields=[
+                    "assigned_at",
+                    "assigned_by",
+                    "region",
+                    "congress",
+                    "unit",
+                    "urgency",
+                    "signed_at",
+                    "returned_at",
+                    "assignment",
+                ],
+                name="rateassignment_made",
+            ),
+            models.Index(
+                fields=[
+                    "replied_at",
+                    "region",
+                    "congress",
+                    "unit",
+                    "deadline",
+                    "replied_on",
+                    "assignment",
+                ],
+                name="rateassignment_answered",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -176,7 +244,21 @@ class RateRating(models.Model):
     class Meta:
         verbose_name = "驾驶舱评价记录"
         verbose_name_plural = verbose_name
-        indexes = [models.Index(fields=["created_at"], name="raterating_created")]
+        # As `RateAssignment`'s: the rates by unit read the period's ratings from it alone.
+        indexes = [
+            models.Index(
+                fields=[
+                    "created_at",
+                    "region",
+                    "congress",
+                    "reply_unit",
+                    "action",
+                    "reply_result",
+                    "event",
+                ],
+                name="raterating_rated",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"评价记录 {self.event_id}"

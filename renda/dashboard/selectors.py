@@ -16,8 +16,9 @@ The measures, over the last twelve months (this month and the eleven before it):
 - 督办中 (key): open cases under supervision (督办 or 重点督办).
 
 Queries: 收到, 办结 and the answered part of 逾期 are read from the monthly counters
-(`renda.dashboard.counters`, two GROUP BYs over the window's rows of `CaseCount`), which the
-worker keeps after every case change; the cases still waiting past a deadline of the window
+(`renda.dashboard.counters`, one or two GROUP BYs over the window's rows of `CountyCount`,
+`PlaceCount` or `CaseCount`, the smallest that answers), which the worker keeps after every
+case change; the cases still waiting past a deadline of the window
 (the rest of 逾期) are counted live, one GROUP BY over `case_running_deadline`. A reader who
 also holds a grant the counters cannot follow (a handler's assigned cases, a deputy's own) is
 counted from the cases: each monthly measure one GROUP BY (region, category) with a
@@ -32,7 +33,7 @@ beside the counters, `RateAssignment` and `RateRating`), the hot words
 import datetime as dt
 from dataclasses import dataclass
 from functools import reduce
-from operator import or_
+from operator import itemgetter, or_
 
 from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum
@@ -43,7 +44,14 @@ from renda.cases import rates
 from renda.cases.inbox import with_lead_unit
 from renda.cases.models import Case, Category
 from renda.cases.selectors import cases_for_user
-from renda.dashboard.models import CaseCount, PlaceCount, RateAssignment, RateRating
+from renda.dashboard.models import (
+    COUNTY_DEPTH,
+    CaseCount,
+    CountyCount,
+    PlaceCount,
+    RateAssignment,
+    RateRating,
+)
 from renda.hotwords.selectors import hot_words
 from renda.org.models import OrgUnit, Region
 from renda.org.roles import DataScope, Role
@@ -314,7 +322,8 @@ def dashboard_for(user, *, now: dt.datetime | None = None) -> Dashboard:
             row[measure] = row.get(measure, 0) + n
 
     if counted_scope(user):
-        for region_id, category_id, measure, i, n in _monthly_from_counts(user, qs, months, today):
+        counted = _monthly_from_counts(user, qs, months, today, areas)
+        for region_id, category_id, measure, i, n in counted:
             if i is not None:
                 trend[measure][i] += n
             add(region_id, category_id, measure, n)
@@ -390,42 +399,100 @@ def counted_scope(user) -> bool:
     return all(g.spec.scope in _COUNTED_SCOPES for g in scope_for(user).grants)
 
 
-def _monthly_from_counts(user, qs: QuerySet[Case], months: list[Month], today: dt.date):
+def _county_counts_serve(user, areas: list[Area]) -> tuple[bool, bool]:
+    """Whether `CountyCount` counts this reader's cases exactly (every seat that reaches a
+    subtree of regions is at a county or above: a region lies under the seat's region exactly
+    when its county does), and whether it places them in the areas too (every area is a
+    county or above: a region falls in the area its county falls in)."""
+    seats = all(
+        grant.spec.scope != DataScope.UNIT_AND_BELOW
+        or grant.region is None
+        or grant.region.depth <= COUNTY_DEPTH
+        for grant in scope_for(user).grants
+    )
+    step = Region.steplen
+    return seats, seats and all(len(a.path) // step <= COUNTY_DEPTH for a in areas)
+
+
+def _monthly_from_counts(
+    user, qs: QuerySet[Case], months: list[Month], today: dt.date, areas: list[Area]
+):
     """(region, category, measure, month index, count) of the monthly measures: 收到, 办结 and
     the answered part of 逾期 from the counters (`renda.dashboard.counters`), in the reader's
     scope written over the counters' region and congress as `cases_for_user` writes it over
     the case's; the cases still waiting past a deadline of the window (the rest of 逾期) from
     the cases (`running_deadline`, indexed), in the same query as 当前超期 (every case
-    waiting past its deadline; month index None). The counters are summed in the database:
-    the trend and the by-region figures from `PlaceCount` by month and region (category None),
-    the by-category ones from `CaseCount` by category over the window (region and month index
-    None). A city's window holds tens of thousands of `CaseCount` rows, a seventh of them in
-    `PlaceCount`."""
+    waiting past its deadline), summed by region and by category (month index None) and by
+    month (region and category None). The counters are summed in the database, from the
+    smallest table that answers exactly (`_county_counts_serve`):
+
+    - a city's reader: `CountyCount` by month, county and category, every figure (a few
+      hundred rows);
+    - a county's: `CountyCount` by month and category (the trend, the by-category figures;
+      region None), `PlaceCount` by region over the window (the by-region ones; month index
+      and category None);
+    - below: `PlaceCount` by month and region (the trend, the by-region figures; category
+      None), `CaseCount` by category over the window (region and month index None).
+    """
     index = {m.first: i for i, m in enumerate(months)}
     scope = scope_for(user)
     window = {"month__gte": months[0].first, "month__lte": today}
-    places = scope.filter(PlaceCount.objects.filter(**window), region="region", unit="congress")
-    counts = scope.filter(CaseCount.objects.filter(**window), region="region", unit="congress")
     sums = {m: Sum(m) for m in MONTHLY}
-    for row in _plain_rows(places.values("month", "region_id").annotate(**sums)):
-        i = index[_as_date(row["month"])]
-        for measure in MONTHLY:
-            yield row["region_id"], None, measure, i, row[measure]
-    for row in _plain_rows(counts.values("category_id").annotate(**sums)):
-        for measure in MONTHLY:
-            yield None, row["category_id"], measure, None, row[measure]
-    # The cases waiting past their deadline are 当前超期 (OVERDUE) too: read once for both.
+
+    def counters(model) -> QuerySet:
+        return scope.filter(model.objects.filter(**window), region="region", unit="congress")
+
+    by_county, in_areas = _county_counts_serve(user, areas)
+    if by_county:
+        keys = ("month", "region_id", "category_id") if in_areas else ("month", "category_id")
+        for row in _plain_rows(counters(CountyCount).values(*keys).annotate(**sums)):
+            i = index[_as_date(row["month"])]
+            region_id = row["region_id"] if in_areas else None
+            for measure in MONTHLY:
+                yield region_id, row["category_id"], measure, i, row[measure]
+        if not in_areas:
+            for row in _plain_rows(counters(PlaceCount).values("region_id").annotate(**sums)):
+                for measure in MONTHLY:
+                    yield row["region_id"], None, measure, None, row[measure]
+    else:
+        places = counters(PlaceCount).values("month", "region_id").annotate(**sums)
+        for row in _plain_rows(places):
+            i = index[_as_date(row["month"])]
+            for measure in MONTHLY:
+                yield row["region_id"], None, measure, i, row[measure]
+        for row in _plain_rows(counters(CaseCount).values("category_id").annotate(**sums)):
+            for measure in MONTHLY:
+                yield None, row["category_id"], measure, None, row[measure]
+    # The cases waiting past their deadline are 当前超期 (OVERDUE) too: read once for both,
+    # and those of the window (`late`: every deadline before today, of the window's months)
+    # are 逾期 too. A city's thousands of places are summed here by region and by category
+    # (a few hundred figures to add), the months' columns for the trend.
     waiting = qs.filter(measure_q(OVERDUE, start=months[0].first, end=today, today=today))
     by_month = {
         f"m{i}": Count("pk", filter=Q(running_deadline__gte=m.first, running_deadline__lte=m.last))
         for i, m in enumerate(months)
     }
-    grouped = waiting.values("region_id", "category_id").annotate(n=Count("pk"), **by_month)
-    for row in _plain_rows(grouped):
-        yield row["region_id"], row["category_id"], OVERDUE, None, row["n"]
-        for i in range(MONTHS):
-            if row[f"m{i}"]:  # most places wait in one month or two
-                yield row["region_id"], row["category_id"], LATE, i, row[f"m{i}"]
+    late = Count("pk", filter=Q(running_deadline__gte=months[0].first))
+    grouped = waiting.values("region_id", "category_id").annotate(
+        n=Count("pk"), late=late, **by_month
+    )
+    rows = _plain_rows(grouped)
+    sums: dict[tuple[int | None, int | None], list[int]] = {}
+    for row in rows:
+        for key in ((row["region_id"], None), (None, row["category_id"])):
+            total = sums.get(key)
+            if total is None:
+                sums[key] = [row["n"], row["late"]]
+            else:
+                total[0] += row["n"]
+                total[1] += row["late"]
+    for (region_id, category_id), (overdue, late_n) in sums.items():
+        yield region_id, category_id, OVERDUE, None, overdue
+        yield region_id, category_id, LATE, None, late_n
+    if rows:
+        in_month = itemgetter(*by_month)  # each row's months, summed column by column
+        for i, n in enumerate(map(sum, zip(*map(in_month, rows), strict=True))):
+            yield None, None, LATE, i, n
 
 
 def _as_date(value) -> dt.date:
@@ -507,12 +574,18 @@ def unit_rates(user, period: rates.Period, now: dt.datetime) -> tuple[list[rates
         for source in (rates.ASSIGNMENTS, rates.RATINGS)
     }
     assert set(of_source[rates.ASSIGNMENTS]) == {"response", "on_time", "reopened", "returned"}
+    # The ratings' rates share their rows (those rated in the period): each filter once, or
+    # SQLite reads the period's index range once per copy and merges them.
+    rated: list[Q] = []
+    for key in of_source[rates.RATINGS]:
+        if filters[key][0] not in rated:
+            rated.append(filters[key][0])
     parts = [
         (rates.ASSIGNMENTS, filters["returned"][0], ["response"]),
         (rates.ASSIGNMENTS, filters["reopened"][0], ["on_time"]),
         (
             rates.RATINGS,
-            reduce(or_, (filters[k][0] for k in of_source[rates.RATINGS])),
+            reduce(or_, rated),
             [k for k in of_source[rates.RATINGS] if k in SHOWN_RATES],
         ),
     ]

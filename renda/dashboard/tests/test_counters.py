@@ -7,8 +7,8 @@ import pytest
 
 from renda.cases.services import case_rate, case_reply
 from renda.dashboard import selectors
-from renda.dashboard.counters import case_count, counts_rebuild, on_case_deleting
-from renda.dashboard.models import CaseCount, PlaceCount
+from renda.dashboard.counters import case_count, counts_rebuild, county_of, on_case_deleting
+from renda.dashboard.models import CaseCount, CountyCount, PlaceCount
 from renda.dashboard.tests.conftest import _submit, person
 from renda.org.roles import Role
 
@@ -43,6 +43,29 @@ def _assert_counted_as_the_cases(readers, monkeypatch) -> None:
         counted = _figures(user, monkeypatch, counted=True)
         assert counted == _figures(user, monkeypatch, counted=False), name
     assert _place_rows() == _summed_by_place(_rows())
+    assert _county_rows() == _summed_by_county(_rows())
+
+
+def _county_rows() -> set[tuple]:
+    return {
+        row
+        for row in CountyCount.objects.values_list(
+            "month", "region_id", "congress_id", "category_id", "received", "closed", "late"
+        )
+        if any(row[4:])
+    }
+
+
+def _summed_by_county(rows: set[tuple]) -> set[tuple]:
+    """`CaseCount`'s rows with their regions cut to their counties, as `CountyCount` keeps
+    them."""
+    county = county_of({row[1] for row in rows})
+    sums: dict[tuple, list[int]] = {}
+    for month, region, congress, category, *figures in rows:
+        total = sums.setdefault((month, county[region], congress, category), [0, 0, 0])
+        for i, n in enumerate(figures):
+            total[i] += n
+    return {(*key, *total) for key, total in sums.items() if any(total)}
 
 
 def _place_rows() -> set[tuple]:
@@ -109,13 +132,14 @@ def test_the_counters_equal_the_cases_after_every_step(
 def test_a_task_run_twice_and_a_rebuild_change_nothing(scripted):
     from renda.cases.models import Case
 
-    counted, by_place = _rows(), _place_rows()
+    counted, by_place, by_county = _rows(), _place_rows(), _county_rows()
     assert counted and by_place == _summed_by_place(counted)
+    assert by_county == _summed_by_county(counted)
     for pk in Case.objects.values_list("pk", flat=True):
         case_count(case_id=pk)
-    assert (_rows(), _place_rows()) == (counted, by_place)
+    assert (_rows(), _place_rows(), _county_rows()) == (counted, by_place, by_county)
     assert counts_rebuild() == Case.objects.count()
-    assert (_rows(), _place_rows()) == (counted, by_place)
+    assert (_rows(), _place_rows(), _county_rows()) == (counted, by_place, by_county)
 
 
 def test_a_rebuild_counts_cases_made_around_the_services(personas, readers, monkeypatch):
@@ -203,14 +227,52 @@ def test_a_case_moved_to_another_category_or_deleted_keeps_the_place_counts(scri
     Case.objects.filter(pk=case.pk).update(category=other)
     case_count(case_id=case.pk)
     assert _place_rows() == by_place == _summed_by_place(_rows())
+    assert _county_rows() == _summed_by_county(_rows())
     # What the delete signal does (a case with events cannot be deleted: PROTECT).
     on_case_deleting(Case, Case.objects.get(pk=case.pk))
     assert _place_rows() == _summed_by_place(_rows()) != by_place
+    assert _county_rows() == _summed_by_county(_rows())
     case_count(case_id=case.pk)  # counted again
-    counted = (_rows(), _place_rows())
+    counted = (_rows(), _place_rows(), _county_rows())
     assert counted[1] == by_place
     counts_rebuild()
-    assert (_rows(), _place_rows()) == counted
+    assert (_rows(), _place_rows(), _county_rows()) == counted
+
+
+def test_a_case_moved_within_its_county_moves_nothing_in_the_county_counts(
+    personas, scripted, readers, monkeypatch
+):
+    from renda.cases.models import Case
+
+    case = Case.objects.get(pk=scripted["nanhu"].pk)
+    by_county = _county_rows()
+    county = county_of({case.region_id})[case.region_id]
+    sibling = personas.regions["village"]  # 湖滨社区: in 东湖区, as 南湖镇 is
+    assert sibling.pk != case.region_id and county_of({sibling.pk})[sibling.pk] == county
+    Case.objects.filter(pk=case.pk).update(region=sibling)
+    case_count(case_id=case.pk)
+    assert _county_rows() == by_county
+    _assert_counted_as_the_cases(readers, monkeypatch)
+
+
+def test_each_reader_is_counted_from_the_smallest_table_that_answers(readers):
+    served = {
+        name: selectors._county_counts_serve(user, selectors.areas_for(user)[0])
+        for name, user in readers.items()
+    }
+    # The city's page shows its counties; a county's, its towns; a town's, its villages.
+    assert served["city"] == served["admin"] == (True, True)
+    assert served["county"] == served["other_county"] == (True, False)
+    assert served["town"] == served["town_clerk"] == (False, False)
+
+
+def test_migration_0005_fills_the_county_counts_as_the_rebuild_does():
+    import importlib
+
+    from renda.dashboard.counters import COUNTY_COUNTS_SQL
+
+    migration = importlib.import_module("renda.dashboard.migrations.0005_county_counts")
+    assert migration.Migration.operations[-1].sql == COUNTY_COUNTS_SQL
 
 
 def test_a_migration_of_the_dashboard_fills_empty_counters_from_the_cases(scripted):
@@ -223,12 +285,13 @@ def test_a_migration_of_the_dashboard_fills_empty_counters_from_the_cases(script
     counted, by_place = _rows(), _place_rows()
     assigned = RateAssignment.objects.count()
     assert counted and assigned
-    for model in (CaseCount, PlaceCount, CaseTally, RateAssignment):
+    by_county = _county_rows()
+    for model in (CaseCount, PlaceCount, CountyCount, CaseTally, RateAssignment):
         model.objects.all().delete()
     other_app = [(SimpleNamespace(app_label="cases"), False)]
     on_migrated(None, plan=other_app, verbosity=0)  # another app's migration: left alone
     on_migrated(None, plan=None, verbosity=0)  # a flush: no plan
     assert not CaseCount.objects.exists()
     on_migrated(None, plan=[(SimpleNamespace(app_label="dashboard"), False)], verbosity=0)
-    assert (_rows(), _place_rows()) == (counted, by_place)
+    assert (_rows(), _place_rows(), _county_rows()) == (counted, by_place, by_county)
     assert RateAssignment.objects.count() == assigned
