@@ -33,10 +33,11 @@ beside the counters, `RateAssignment` and `RateRating`), the hot words
 import datetime as dt
 from dataclasses import dataclass
 from functools import reduce
-from operator import itemgetter, or_
+from operator import or_
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Case as SqlCase
+from django.db.models import Count, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -464,35 +465,43 @@ def _monthly_from_counts(
             for measure in MONTHLY:
                 yield None, row["category_id"], measure, None, row[measure]
     # The cases waiting past their deadline are 当前超期 (OVERDUE) too: read once for both,
-    # and those of the window (`late`: every deadline before today, of the window's months)
-    # are 逾期 too. A city's thousands of places are summed here by region and by category
-    # (a few hundred figures to add), the months' columns for the trend.
+    # grouped by place and by the month of the window their deadline fell in (-1: before the
+    # window; a deadline of the window's is before today, so in one of its months), and
+    # summed here by region, by category and by month (a few hundred figures to add for a
+    # city's thousands of places). The latest months first: most deadlines are recent.
     waiting = qs.filter(measure_q(OVERDUE, start=months[0].first, end=today, today=today))
-    by_month = {
-        f"m{i}": Count("pk", filter=Q(running_deadline__gte=m.first, running_deadline__lte=m.last))
-        for i, m in enumerate(months)
-    }
-    late = Count("pk", filter=Q(running_deadline__gte=months[0].first))
-    grouped = waiting.values("region_id", "category_id").annotate(
-        n=Count("pk"), late=late, **by_month
+    month_of = SqlCase(
+        *(
+            When(running_deadline__gte=m.first, then=Value(i))
+            for i, m in reversed(list(enumerate(months)))
+        ),
+        default=Value(-1),
+        output_field=IntegerField(),
     )
-    rows = _plain_rows(grouped)
+    grouped = (
+        waiting.annotate(month=month_of)
+        .values("region_id", "category_id", "month")
+        .annotate(n=Count("pk"))
+    )
     sums: dict[tuple[int | None, int | None], list[int]] = {}
-    for row in rows:
+    late_by_month = [0] * MONTHS
+    for row in _plain_rows(grouped):
+        n, i = row["n"], row["month"]
+        late = n if i >= 0 else 0
+        if late:
+            late_by_month[i] += n
         for key in ((row["region_id"], None), (None, row["category_id"])):
             total = sums.get(key)
             if total is None:
-                sums[key] = [row["n"], row["late"]]
+                sums[key] = [n, late]
             else:
-                total[0] += row["n"]
-                total[1] += row["late"]
+                total[0] += n
+                total[1] += late
     for (region_id, category_id), (overdue, late_n) in sums.items():
         yield region_id, category_id, OVERDUE, None, overdue
         yield region_id, category_id, LATE, None, late_n
-    if rows:
-        in_month = itemgetter(*by_month)  # each row's months, summed column by column
-        for i, n in enumerate(map(sum, zip(*map(in_month, rows), strict=True))):
-            yield None, None, LATE, i, n
+    for i, n in enumerate(late_by_month):
+        yield None, None, LATE, i, n
 
 
 def _as_date(value) -> dt.date:
