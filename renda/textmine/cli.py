@@ -1,6 +1,8 @@
 """Command line: `python -m renda.textmine {train,classify,evaluate}`.
 
-train     --data PATH.csv --out MODEL_DIR   fit on a CSV (id, title, body, label)
+train     --data PATH.csv --out MODEL_DIR   fit on a CSV (id, title, body, label);
+          [--unlabelled PATH.csv ...]       self-trained with unlabelled messages (columns
+                                            title, body or 留言主题, 留言详情)
 classify  --model MODEL_DIR                 JSON lines {"title", "body"} on stdin, one
                                             {"label", "score", "top", "unsure"} line out each
 evaluate  --model MODEL_DIR --data PATH.csv accuracy, macro-F1, per-class F1, ms per message
@@ -32,12 +34,18 @@ def _read_words(path: Path | None) -> list[str]:
 
 def cmd_train(args: argparse.Namespace) -> int:
     from renda.textmine.classifier import versions
-    from renda.textmine.dataset import read_labelled_csv, validation_split
+    from renda.textmine.dataset import (
+        read_labelled_csv,
+        read_unlabelled_csv,
+        validation_split,
+        without_copies,
+    )
     from renda.textmine.evaluation import scores
     from renda.textmine.training import fit_category_model
 
     examples = read_labelled_csv(args.data)
     user_words = _read_words(args.user_words)
+    unlabelled = [m for path in args.unlabelled for m in read_unlabelled_csv(path)]
     started = time.perf_counter()
     validation: dict[str, Any] | None = None
     if args.validation > 0:
@@ -49,6 +57,8 @@ def cmd_train(args: argparse.Namespace) -> int:
             [e.body for e in train],
             [e.label for e in train],
             user_words=user_words,
+            # Unlabelled copies of validation messages would leak their text into the probe.
+            unlabelled=without_copies(unlabelled, held_out),
         )
         predicted = probe.predict_many([(e.title, e.body) for e in held_out])
         validation = {
@@ -67,6 +77,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         [e.label for e in examples],
         user_words=user_words,
         threshold=args.threshold,
+        unlabelled=unlabelled,
     )
     seconds = time.perf_counter() - started
     model.save(
@@ -75,6 +86,8 @@ def cmd_train(args: argparse.Namespace) -> int:
             "trained_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "training_file": args.data.name,
             "training_size": len(examples),
+            "unlabelled_files": [path.name for path in args.unlabelled],
+            "unlabelled_size": len(unlabelled),
             "training_seconds": round(seconds, 1),
             "validation": validation,
             "versions": versions(),
@@ -180,6 +193,14 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--data", type=Path, required=True, help="CSV with id, title, body, label")
     train.add_argument("--out", type=Path, required=True, help="model directory to write")
     train.add_argument("--user-words", type=Path, help="place names and vocabulary, one a line")
+    train.add_argument(
+        "--unlabelled",
+        type=Path,
+        action="append",
+        default=[],
+        help="CSV of unlabelled messages (title, body or 留言主题, 留言详情) for self-training; "
+        "repeatable",
+    )
     train.add_argument(
         "--validation",
         type=float,

@@ -1,4 +1,5 @@
-"""Labelled messages from CSV files and the validation split cut from the training data."""
+"""Labelled messages from CSV files, unlabelled ones for self-training, and the validation
+split cut from the training data."""
 
 import csv
 import re
@@ -9,6 +10,9 @@ from pathlib import Path
 from renda.textmine.normalize import normalize
 
 REQUIRED_COLUMNS = ("title", "body", "label")
+# Title and body columns of an unlabelled CSV: this project's names or the message board's
+# (the competition's 附件3 and 附件4).
+UNLABELLED_COLUMNS = (("title", "body"), ("留言主题", "留言详情"))
 _NO_SPACE = re.compile(r"\s+")
 
 
@@ -46,14 +50,49 @@ def read_labelled_csv(path: Path) -> list[Example]:
     return examples
 
 
+def read_unlabelled_csv(path: Path) -> list[tuple[str, str]]:
+    """Normalised (title, body) of every row with text, from columns title and body or
+    留言主题 and 留言详情; other columns (a label among them) are ignored."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            reader = csv.DictReader(f)
+            fields = reader.fieldnames or ()
+            columns = next((c for c in UNLABELLED_COLUMNS if set(c) <= set(fields)), None)
+            if columns is None:
+                names = " or ".join("/".join(c) for c in UNLABELLED_COLUMNS)
+                raise DatasetError(f"{path}: needs columns {names}")
+            messages = []
+            for row in reader:
+                title, body = normalize(row[columns[0]]), normalize(row[columns[1]])
+                if title or body:
+                    messages.append((title, body))
+    except (OSError, UnicodeDecodeError, csv.Error) as e:
+        raise DatasetError(f"{path}: {e}") from e
+    return messages
+
+
+def without_copies(
+    messages: Sequence[tuple[str, str]], examples: Sequence[Example]
+) -> list[tuple[str, str]]:
+    """The (title, body) messages that repeat none of `examples` by title, body or body
+    opening (the rule that kept test.csv apart from train.csv): unlabelled messages that
+    copy an evaluation message must not be learnt from."""
+    seen = set().union(*(_overlap_keys(e) for e in examples))
+    return [(t, b) for t, b in messages if not (_keys(t, b) & seen)]
+
+
 def _overlap_keys(example: Example) -> set[tuple[str, str]]:
     # The same message can appear as a full row, a title-only row and a body-only row;
     # these keys find such copies (the rule that kept test.csv apart from train.csv).
+    return _keys(example.title, example.body)
+
+
+def _keys(title: str, body: str) -> set[tuple[str, str]]:
     keys = set()
-    if example.title:
-        keys.add(("title", example.title))
-    if example.body:
-        keys.add(("body", _NO_SPACE.sub("", example.body)[:40]))
+    if title:
+        keys.add(("title", title))
+    if body:
+        keys.add(("body", _NO_SPACE.sub("", body)[:40]))
     return keys
 
 
