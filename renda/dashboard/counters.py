@@ -121,23 +121,19 @@ def _move_all(before: set[Key], after: set[Key]) -> None:
     `CaseCount`, of `PlaceCount` (the keys without their category, so that a case that only
     changes category moves nothing there) and of `CountyCount` (the keys' regions cut to
     their county: a case that moves between two villages of a county moves nothing there)."""
-    for key in before - after:
-        _move(key, -1)
-    for key in after - before:
-        _move(key, +1)
-    before_place = {(m, r, c, None, measure) for m, r, c, _, measure in before}
-    after_place = {(m, r, c, None, measure) for m, r, c, _, measure in after}
-    for key in before_place - after_place:
-        _move(key, -1, PlaceCount)
-    for key in after_place - before_place:
-        _move(key, +1, PlaceCount)
     county = county_of({key[1] for key in before | after})
-    before_county = {(m, county[r], c, g, measure) for m, r, c, g, measure in before}
-    after_county = {(m, county[r], c, g, measure) for m, r, c, g, measure in after}
-    for key in before_county - after_county:
-        _move(key, -1, CountyCount)
-    for key in after_county - before_county:
-        _move(key, +1, CountyCount)
+    coarser = {
+        CaseCount: lambda m, r, c, g, measure: (m, r, c, g, measure),
+        PlaceCount: lambda m, r, c, g, measure: (m, r, c, None, measure),
+        CountyCount: lambda m, r, c, g, measure: (m, county[r], c, g, measure),
+    }
+    for model, cut in coarser.items():
+        was = {cut(*key) for key in before}
+        now = {cut(*key) for key in after}
+        for key in was - now:
+            _move(key, -1, model)
+        for key in now - was:
+            _move(key, +1, model)
 
 
 def county_of(region_ids: set[int]) -> dict[int, int]:

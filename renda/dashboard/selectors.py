@@ -483,7 +483,7 @@ def _monthly_from_counts(
         .values("region_id", "category_id", "month")
         .annotate(n=Count("pk"))
     )
-    sums: dict[tuple[int | None, int | None], list[int]] = {}
+    waiting_by: dict[tuple[int | None, int | None], list[int]] = {}
     late_by_month = [0] * MONTHS
     for row in _plain_rows(grouped):
         n, i = row["n"], row["month"]
@@ -491,13 +491,13 @@ def _monthly_from_counts(
         if late:
             late_by_month[i] += n
         for key in ((row["region_id"], None), (None, row["category_id"])):
-            total = sums.get(key)
+            total = waiting_by.get(key)
             if total is None:
-                sums[key] = [n, late]
+                waiting_by[key] = [n, late]
             else:
                 total[0] += n
                 total[1] += late
-    for (region_id, category_id), (overdue, late_n) in sums.items():
+    for (region_id, category_id), (overdue, late_n) in waiting_by.items():
         yield region_id, category_id, OVERDUE, None, overdue
         yield region_id, category_id, LATE, None, late_n
     for i, n in enumerate(late_by_month):
