@@ -46,18 +46,27 @@ class CaseTally(models.Model):
         return f"事项 {self.case_id} 的计数"
 
 
-class CaseCount(models.Model):
+class MonthlyCounts(models.Model):
+    """The figures of one month and place (region and congress) that the dashboard sums:
+    `CaseCount` and its coarser sums share them."""
+
     month = models.DateField("月份")  # its first day
     region = models.ForeignKey(Region, on_delete=models.PROTECT, db_index=False, related_name="+")
     congress = models.ForeignKey(
         OrgUnit, on_delete=models.PROTECT, db_index=False, related_name="+"
     )
-    category = models.ForeignKey(
-        Category, on_delete=models.PROTECT, db_index=False, related_name="+"
-    )
     received = models.IntegerField("收到", default=0)
     closed = models.IntegerField("办结", default=0)
     late = models.IntegerField("逾期（已答复）", default=0)
+
+    class Meta:
+        abstract = True
+
+
+class CaseCount(MonthlyCounts):
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, db_index=False, related_name="+"
+    )
 
     class Meta:
         verbose_name = "驾驶舱月度计数"
@@ -73,19 +82,10 @@ class CaseCount(models.Model):
         return f"{self.month:%Y-%m} 区划 {self.region_id} 分类 {self.category_id}"
 
 
-class PlaceCount(models.Model):
+class PlaceCount(MonthlyCounts):
     """`CaseCount` without the category: per month, region and congress (a city's window is
     about a seventh of its `CaseCount` rows). The trend and the by-region figures read it; the
     by-category figures read `CaseCount`. Kept beside it by the same hook and rebuild."""
-
-    month = models.DateField("月份")  # its first day
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, db_index=False, related_name="+")
-    congress = models.ForeignKey(
-        OrgUnit, on_delete=models.PROTECT, db_index=False, related_name="+"
-    )
-    received = models.IntegerField("收到", default=0)
-    closed = models.IntegerField("办结", default=0)
-    late = models.IntegerField("逾期（已答复）", default=0)
 
     class Meta:
         verbose_name = "驾驶舱月度计数（按区划）"
@@ -102,7 +102,7 @@ class PlaceCount(models.Model):
 COUNTY_DEPTH = LEVEL_DEPTH[Level.COUNTY]
 
 
-class CountyCount(models.Model):
+class CountyCount(MonthlyCounts):
     """`CaseCount` with each case's region cut to its ancestor at `COUNTY_DEPTH` (a region no
     deeper stays itself): per month, county, congress and category. A city's window is a
     seventeenth of its `CaseCount` rows (bench_dashboard's million cases: 4,884 against
@@ -113,17 +113,9 @@ class CountyCount(models.Model):
     city's page). Kept beside `CaseCount` by the same hook and rebuild
     (`renda.dashboard.counters`)."""
 
-    month = models.DateField("月份")  # its first day
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, db_index=False, related_name="+")
-    congress = models.ForeignKey(
-        OrgUnit, on_delete=models.PROTECT, db_index=False, related_name="+"
-    )
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, db_index=False, related_name="+"
     )
-    received = models.IntegerField("收到", default=0)
-    closed = models.IntegerField("办结", default=0)
-    late = models.IntegerField("逾期（已答复）", default=0)
 
     class Meta:
         verbose_name = "驾驶舱月度计数（按县区）"
