@@ -19,7 +19,7 @@ DEPUTY_LOOKUPS = {
 
 
 def deputies_for_user(user) -> QuerySet[Deputy]:
-    if not scope_for(user).can(Perm.DEPUTIES_VIEW):
+    if not can_view_deputies(user):
         # A deputy (or anyone else) sees only the deputy record that is their own.
         return (
             Deputy.objects.filter(user_id=user.pk)
