@@ -98,17 +98,14 @@ def request_submit(
     region = region_in(client, code=jurisdiction_id, address=address_string)
     created: list[ClientRequest] = []
 
-    def file_record(case: Case) -> None:
-        # In the case's own transaction: the case and its Open311 record are written together.
-        created.append(
-            ClientRequest.objects.create(
-                case=case,
-                client=client,
-                email=email,
-                media_url=media_url,
-                address_id=address_id,
+    def file_record(case: Case) -> list[ClientRequest]:
+        # Written with the case, in its own transaction (or statement): both or neither.
+        created[:] = [
+            ClientRequest(
+                case=case, client=client, email=email, media_url=media_url, address_id=address_id
             )
-        )
+        ]
+        return created
 
     try:
         case = case_submit(
@@ -124,7 +121,7 @@ def request_submit(
             submitter_name=_name(first_name, last_name) or "匿名",
             submitter_phone=phone,
             idempotency_key=_scoped_key(client, idempotency_key) if idempotency_key else "",
-            on_create=file_record,
+            rows_for=file_record,
         )
     except ValidationError as error:
         raise bad_argument(re.sub(r"\s+", " ", "；".join(error.messages))) from None

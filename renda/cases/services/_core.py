@@ -78,7 +78,16 @@ def move(
     return case
 
 
-def record(
+def record(action: Action, *, case_id: int, **transition: Any) -> CaseEvent:
+    """Append the event of one transition (`new_event`'s actor, states, note and data) and
+    queue its follow-up (notifications, and what other apps do on `case_changed`) with it."""
+    event = new_event(action, case_id=case_id, **transition)
+    event.save()
+    enqueue_with_transaction(case_follow_up, case_id, event.pk, action.value)
+    return event
+
+
+def new_event(
     action: Action,
     *,
     case_id: int,
@@ -88,8 +97,7 @@ def record(
     note: str = "",
     data: dict[str, Any] | None = None,
 ) -> CaseEvent:
-    """Append the event of one transition and queue its follow-up (notifications, and what
-    other apps do on `case_changed`) with it."""
+    """The event of one transition, checked and not yet saved."""
     event = CaseEvent(
         case_id=case_id,
         actor=actor if actor is not None and actor.is_authenticated else None,
@@ -102,8 +110,6 @@ def record(
     # The case and the actor are rows in hand: checking that they exist would cost a query
     # apiece inside every transition's transaction.
     event.full_clean(exclude=["case", "actor"])
-    event.save()
-    enqueue_with_transaction(case_follow_up, case_id, event.pk, action.value)
     return event
 
 

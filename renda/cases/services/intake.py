@@ -1,19 +1,30 @@
 """Intake and triage: submit, accept, reject, merge."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import F, Model
 from django.utils import timezone
 
 from renda.accounts.models import User
-from renda.cases.models import Case, Category, CodeCounter
-from renda.cases.services._core import begin, clean_phone, clean_text, move, record
+from renda.cases.models import Case, CaseEvent, Category, CodeCounter
+from renda.cases.services._core import (
+    begin,
+    clean_phone,
+    clean_text,
+    move,
+    new_event,
+    record,
+)
+from renda.cases.tasks import case_follow_up
 from renda.cases.workflow import Action, CaseActionNotAllowed, check, reaches_congress
 from renda.deputies.models import Deputy
+from renda.lib.insert import Insert, drawn_ids, write
 from renda.lib.memo import remembered
+from renda.lib.tasks import enqueue_after_commit, queued_row
 from renda.org.models import Grid, OrgUnit, Region
 from renda.org.roles import Role
 from renda.org.scope import scope_for
@@ -41,22 +52,33 @@ def congress_for_region(region: Region) -> OrgUnit:
     return congress
 
 
+def case_year() -> int:
+    """The year of the codes given now."""
+    return timezone.localdate().year
+
+
+def _make_counter(prefix: str, year: int) -> None:
+    """The counter of the year's first code, if it is missing (a concurrent maker may win;
+    either way it exists afterwards)."""
+    if CodeCounter.objects.filter(prefix=prefix, year=year).exists():
+        return
+    try:
+        with transaction.atomic():
+            CodeCounter.objects.create(prefix=prefix, year=year, last=0)
+    except IntegrityError:
+        pass
+
+
 def _allocate_code(kind: str) -> str:
     """The next tracking code of the kind this year. The counter row stays locked until the
     transaction ends, so a rolled-back submission gives its number back and none is skipped.
     One statement: the increment returns the number."""
-    prefix = Case.CODE_PREFIX[kind]
-    year = timezone.localdate().year
+    prefix, year = Case.CODE_PREFIX[kind], case_year()
     counters = CodeCounter.objects.filter(prefix=prefix, year=year)
     for _ in range(2):
         if connection.features.can_return_columns_from_insert:  # UPDATE … RETURNING too
-            table = CodeCounter._meta.db_table
             with connection.cursor() as cursor:
-                cursor.execute(
-                    f'UPDATE "{table}" SET "last" = "last" + 1 '
-                    'WHERE "prefix" = %s AND "year" = %s RETURNING "last"',
-                    [prefix, year],
-                )
+                cursor.execute(_NEXT_NUMBER, [prefix, year])
                 row = cursor.fetchone()
             number = row[0] if row else None
         else:  # pragma: no cover - SQLite before 3.35
@@ -65,13 +87,14 @@ def _allocate_code(kind: str) -> str:
                 number = counters.values_list("last", flat=True).get()
         if number is not None:
             return f"{prefix}{year}-{number:06d}"
-        # The year's first code: make its counter (a concurrent maker may win) and go again.
-        try:
-            with transaction.atomic():
-                CodeCounter.objects.create(prefix=prefix, year=year, last=0)
-        except IntegrityError:
-            pass
+        _make_counter(prefix, year)
     raise RuntimeError(f"no code counter for {prefix}{year}")  # pragma: no cover
+
+
+_NEXT_NUMBER = (
+    f'UPDATE "{CodeCounter._meta.db_table}" SET "last" = "last" + 1 '
+    'WHERE "prefix" = %s AND "year" = %s RETURNING "last"'
+)
 
 
 def _coordinate(value, *, field: str, label: str, bound: int) -> Decimal | None:
@@ -122,12 +145,12 @@ def case_submit(
     collected_by: Deputy | None = None,
     is_public: bool = False,
     idempotency_key: str = "",
-    on_create: Callable[[Case], None] | None = None,
+    rows_for: Callable[[Case], Sequence[Model]] | None = None,
 ) -> Case:
     """Take in a case. The same non-blank `idempotency_key` returns the case it created.
 
-    `on_create(case)` runs inside the transaction that creates the case (not for a retry that
-    finds it): a channel's own record of the case (Open311) is written with it or not at all.
+    `rows_for(case)` gives a channel's own records of the new case (Open311), unsaved; they
+    are written with the case or not at all (not for a retry that finds it).
 
     A citizen or deputy submitting for themselves is the submitter. A deputy recording a
     voter's words (collected_by), and staff recording a call or a visit, are not: then the
@@ -195,7 +218,7 @@ def case_submit(
         validate_constraints=False,
     )
     try:
-        return _create(case=case, actor=actor, on_create=on_create)
+        return _create(case=case, actor=actor, rows_for=rows_for)
     except IntegrityError:
         # Two identical requests raced past the first look-up: the loser returns the winner's.
         if key and (found := _existing(key, submitter=submitter, phone=phone)):
@@ -203,19 +226,37 @@ def case_submit(
         raise
 
 
+def _create(
+    *, case: Case, actor: User | None, rows_for: Callable[[Case], Sequence[Model]] | None
+) -> Case:
+    """Write the checked case with its code, its submission event, the event's follow-up task
+    and the channel's `rows_for(case)`: all or nothing."""
+    if connection.vendor != "postgresql":
+        return _create_row_by_row(case=case, actor=actor, rows_for=rows_for)
+    for attempt in range(2):
+        try:
+            # Inside the caller's transaction, a savepoint: a refused insert (a raced
+            # idempotency key) must leave that transaction usable for the look-up after it.
+            with transaction.atomic() if connection.in_atomic_block else nullcontext():
+                return _create_in_one_statement(case=case, actor=actor, rows_for=rows_for)
+        except IntegrityError:
+            if attempt:
+                raise
+            # Perhaps the year's first code: with no counter there is no number, and no code
+            # (NOT NULL). Make sure it exists and try once more; another refusal (a raced
+            # idempotency key) is refused again.
+            _make_counter(Case.CODE_PREFIX[case.kind], case_year())
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
 @transaction.atomic
-def _create(*, case: Case, actor: User | None, on_create: Callable[[Case], None] | None) -> Case:
+def _create_row_by_row(
+    *, case: Case, actor: User | None, rows_for: Callable[[Case], Sequence[Model]] | None
+) -> Case:
     # The code goes into the INSERT itself. Written afterwards, it was a second version of the
-    # row (an indexed column changed) with an entry in every index: on PostgreSQL that was a
-    # good part of intake's time (bench/bench_cases.py). The counter row stays locked to the
-    # commit, so concurrent submissions queue for the rest of the transaction. Measured at 1M
-    # cases under gunicorn's two workers (load 1.8-3.1), a PostgreSQL sequence in its place
-    # (no lock at all, but a number lost with each rolled-back submission) gave the same
-    # ratio to the floor: 0.29-0.32 against 0.28-0.33. The lock is not what intake waits on.
-    # Nor are the rows written beside the case: with the event, its follow-up task and the
-    # Open311 record left out (the counter and the case alone), the ratio went from 0.28 to
-    # 0.40 in the same conditions (load 6). The case's own insert, at 1M rows with its
-    # indexes and foreign keys, and the request's validation cost more than the floor does.
+    # row (an indexed column changed) with an entry in every index (bench/bench_cases.py). The
+    # counter row stays locked to the commit, so concurrent submissions queue for the rest
+    # of the transaction.
     case.code = _allocate_code(case.kind)
     case.save(force_insert=True)
     record(
@@ -226,8 +267,69 @@ def _create(*, case: Case, actor: User | None, on_create: Callable[[Case], None]
         to_state=case.state,
         data={"channel": case.channel, "congress": case.congress_id},
     )
-    if on_create is not None:
-        on_create(case)
+    for row in rows_for(case) if rows_for is not None else ():
+        row.save(force_insert=True)
+    return case
+
+
+# The code from the number `_NEXT_NUMBER` returns, as Python's f"{prefix}{year}-{number:06d}".
+_CODE = (
+    """(SELECT %s || LPAD("last"::text, GREATEST(6, LENGTH("last"::text)), '0') FROM "number")"""
+)
+# The case's and the event's keys, drawn in the statement (`drawn_ids`, named "ids").
+_CASE_ID = ('(SELECT "case" FROM "ids")', ())
+_EVENT_ID = ('(SELECT "event" FROM "ids")', ())
+# The follow-up task's arguments (case_follow_up(case_id, event_id, action)), as
+# django_tasks_db stores them (renda/triage/tests/test_task_queue.py reads them back).
+_FOLLOW_UP_ARGS = (
+    """jsonb_build_object('args', jsonb_build_array((SELECT "case" FROM "ids"), """
+    """(SELECT "event" FROM "ids"), %s::text), 'kwargs', '{}'::jsonb)""",
+    (Action.SUBMIT.value,),
+)
+
+
+def _create_in_one_statement(
+    *, case: Case, actor: User | None, rows_for: Callable[[Case], Sequence[Model]] | None
+) -> Case:
+    """PostgreSQL: the same rows as `_create_row_by_row` in one statement (renda.lib.insert)
+    instead of seven (BEGIN, the counter, four inserts, COMMIT). It draws the case's and the
+    event's keys, takes the number from the counter (locked until the statement's transaction
+    ends, so a refused insert gives its number back) and inserts the case carrying its code,
+    the event, its follow-up task and the channel's rows.
+
+    Measured at 1M cases under gunicorn's two workers (bench/bench_cases.py), Open311 intake
+    went from 0.25-0.27 of the one-row floor with the row-by-row writes to …. The statements
+    were most of the cost: their round trips and the ORM's work per save. Trimming rows was
+    not: with the event, its task and the Open311 record left out of the row-by-row path,
+    the ratio only went from 0.28 to 0.40 (load 6)."""
+    prefix, year = Case.CODE_PREFIX[case.kind], case_year()
+    event = new_event(
+        Action.SUBMIT,
+        case_id=None,
+        actor=actor,
+        from_state="",
+        to_state=case.state,
+        data={"channel": case.channel, "congress": case.congress_id},
+    )
+    inserts = [
+        Insert(case, computed={"id": _CASE_ID, "code": (_CODE, [f"{prefix}{year}-"])}),
+        Insert(event, computed={"id": _EVENT_ID, "case_id": _CASE_ID}),
+    ]
+    follow_up = queued_row(case_follow_up, None, None, Action.SUBMIT.value)
+    if follow_up is not None:
+        inserts.append(Insert(follow_up, computed={"args_kwargs": _FOLLOW_UP_ARGS}))
+    for row in rows_for(case) if rows_for is not None else ():
+        refers = {f.attname: _CASE_ID for f in row._meta.concrete_fields if f.related_model is Case}
+        inserts.append(Insert(row, computed=refers))
+    write(
+        inserts[1:] + inserts[:1],  # the case last: its RETURNING row is the statement's
+        before=[
+            ("ids", *drawn_ids(case=Case, event=CaseEvent)),
+            ("number", _NEXT_NUMBER, [prefix, year]),
+        ],
+    )
+    if follow_up is None:
+        enqueue_after_commit(case_follow_up, case.pk, event.pk, Action.SUBMIT.value)
     return case
 
 

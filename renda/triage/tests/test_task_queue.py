@@ -9,6 +9,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django_tasks_db.models import DBTaskResult
 
+from renda.cases.tasks import case_follow_up
 from renda.cases.tests.helpers import submit
 from renda.notifications.models import Message
 from renda.triage.models import CaseSignature
@@ -29,6 +30,12 @@ def _queued() -> list[str]:
 def test_a_submission_queues_its_follow_up_work_without_doing_it(personas, database_queue):
     case = submit(personas)
     assert _queued() == ["renda.cases.tasks.case_follow_up"]  # one row, whoever listens
+    # On PostgreSQL intake writes the row in its own statement (renda.lib.insert), with the
+    # arguments computed there: the worker gets the same ones as from task.enqueue.
+    row = DBTaskResult.objects.get()
+    event = case.events.get()
+    assert row.args_kwargs == {"args": [case.pk, event.pk, "submit"], "kwargs": {}}
+    assert row.task.func is case_follow_up.func
     assert not Message.objects.filter(case=case).exists()
     assert not CaseSignature.objects.filter(case=case).exists()
 

@@ -1,0 +1,76 @@
+"""renda.lib.insert, as intake uses it: rows of several tables in one statement, as their saves
+would write them."""
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from renda.cases.models import Case, CaseEvent
+from renda.cases.tests.helpers import category, submit
+from renda.lib.insert import Insert, drawn_ids, write
+
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="one statement of several inserts: PostgreSQL"
+)
+
+
+def _case(personas, **fields) -> Case:
+    return Case(
+        code="",
+        title="湖滨路路灯不亮",
+        content="湖滨路北段三盏路灯已坏一周。",
+        category=category(),
+        region=personas.regions["village"],
+        congress=personas.units["town"],
+        channel=Case.Channel.OPEN311,
+        submitter_name="王明",
+        submitter_phone="13900001111",
+        **fields,
+    )
+
+
+def _columns(obj) -> dict:
+    return {
+        f.attname: getattr(obj, f.attname)
+        for f in obj._meta.concrete_fields
+        if not f.primary_key and f.attname not in {"created_at", "updated_at", "code", "case_id"}
+    }
+
+
+def test_rows_that_refer_to_one_another_are_written_by_one_statement(personas):
+    case = _case(personas)
+    event = CaseEvent(actor=None, action="submit", to_state="submitted", data={"a": 1})
+    record = CaseEvent(actor=personas.town_clerk, action="note", note="记录")  # key: database's
+    case_id = ('(SELECT "case" FROM "ids")', [])
+    with CaptureQueriesContext(connection) as queries:
+        write(
+            [
+                Insert(event, computed={"case_id": case_id}),
+                Insert(record, computed={"case_id": case_id}),
+                Insert(case, computed={"id": case_id, "code": ("%s || '-1'", ["MQ"])}),
+            ],
+            before=[("ids", *drawn_ids(case=Case))],
+        )
+    assert len(queries) == 1
+    # Every instance holds what the database computed, as after save().
+    assert case.pk and case.code == "MQ-1" and not case._state.adding
+    assert event.pk and event.case_id == case.pk and not event._state.adding
+    assert record.pk and record.case_id == case.pk
+    # The rows are what their saves would have written.
+    assert _columns(Case.objects.get(pk=case.pk)) == _columns(case)
+    assert _columns(CaseEvent.objects.get(pk=event.pk)) == _columns(event)
+    assert CaseEvent.objects.get(pk=record.pk).note == "记录"
+    stored = Case.objects.get(pk=case.pk)
+    assert stored.running_deadline == case.running_deadline  # generated, read back
+    assert stored.created_at == case.created_at  # auto_now_add, filled in as save() does
+
+
+def test_a_refused_row_writes_none_of_them(personas):
+    existing = submit(personas, idempotency_key="same")
+    event = CaseEvent(case=existing, action="submit", to_state="submitted")
+    duplicate = _case(personas, idempotency_key="same")
+    duplicate.submitter = personas.citizen
+    with pytest.raises(IntegrityError), transaction.atomic():
+        write([Insert(event), Insert(duplicate, computed={"code": ("'MQ-2'", [])})])
+    assert not Case.objects.filter(code="MQ-2").exists()
+    assert CaseEvent.objects.filter(case=existing).count() == 1

@@ -1,0 +1,167 @@
+"""New rows of several tables written by one SQL statement (PostgreSQL): for a hot write, such
+as intake, where a round trip and the ORM's save machinery per row cost more than the rows.
+
+The rows are what `Model.save(force_insert=True)` would write: every concrete column, with
+defaults and `auto_now` values filled in by the fields' own `pre_save`, and the database's
+generated columns read back. Like `QuerySet.bulk_create` it sends no `pre_save`/`post_save`
+signals and does not validate (call `full_clean` first). A row that others refer to takes
+its primary key from `drawn_ids` in the same statement; the others' keys are read back. The
+foreign keys are checked by the database when the statement (or the transaction, for
+deferred ones) ends.
+
+    case_id = ('(SELECT "case" FROM "ids")', [])
+    write(
+        [Insert(event, computed={"case_id": case_id}), Insert(case, computed={"id": case_id})],
+        before=[("ids", *drawn_ids(case=Case))],
+    )
+"""
+
+import functools
+import time
+from collections.abc import Mapping, Sequence
+from typing import Any, NamedTuple
+
+import psycopg
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.models import Field, Model
+
+# SQL for one column in place of its parameter, with the SQL's own parameters.
+Expression = tuple[str, Sequence[Any]]
+
+
+class Insert:
+    """The INSERT of one unsaved instance. `computed` gives SQL in place of a column's value
+    (e.g. a number taken from a counter in the same statement, or a key drawn by `drawn_ids`).
+    Those columns, the generated ones and a primary key left to the database (None) are read
+    back into the instance.
+
+    NULL, the empty string and booleans are written as literals rather than parameters: a
+    statement of a few short rows then stays within psycopg's cache of parsed queries (at
+    most 50 parameters), and each parameter costs quoting. (Not numbers: a statement's text
+    would then change with every id, and miss the cache.)"""
+
+    def __init__(self, obj: Model, *, computed: Mapping[str, Expression] | None = None) -> None:
+        self.obj = obj
+        computed = computed or {}
+        key_from_database = obj.pk is None and obj._meta.pk.attname not in computed
+        self.shape = shape = _shape(type(obj), key_from_database, frozenset(computed))
+        fields, self.read_back = shape.written, shape.read_back
+        db = connections[DEFAULT_DB_ALIAS]  # the connection itself, not the proxy: per field
+        values, self.params = [], []
+        for field in fields:
+            if field.attname in computed:
+                sql, params = computed[field.attname]
+                values.append(sql)
+                self.params.extend(params)
+                continue
+            value = field.get_db_prep_save(field.pre_save(obj, add=True), db)
+            if value is None:
+                values.append("NULL")
+            elif value is True or value is False:
+                values.append("TRUE" if value else "FALSE")
+            elif type(value) is str and not value:
+                values.append("''")
+            else:
+                values.append("%s")
+                self.params.append(value)
+        self.values = ", ".join(values)
+
+    def sql(self, returning: Sequence[str] = ()) -> str:
+        returning = [*self.shape.returning, *returning]
+        sql = f"INSERT INTO {self.shape.table} ({self.shape.columns}) VALUES ({self.values})"
+        return sql + (f" RETURNING {', '.join(returning)}" if returning else "")
+
+    def returned(self, row: Sequence[Any]) -> None:
+        """Set what the database computed (the RETURNING values) on the instance, which is
+        then a saved one, as after `save()`."""
+        db = connections[DEFAULT_DB_ALIAS]
+        for field, converters, value in zip(
+            self.read_back, self.shape.converters, row, strict=True
+        ):
+            for converter in converters:
+                value = converter(value, None, db)
+            setattr(self.obj, field.attname, value)
+        self.obj._state.adding = False
+        self.obj._state.db = DEFAULT_DB_ALIAS
+
+
+class _Shape(NamedTuple):
+    written: list[Field]
+    read_back: list[Field]
+    columns: str  # the written fields' columns, quoted
+    table: str
+    returning: list[str]  # the read-back fields' columns, quoted
+    converters: list[tuple]  # of each read-back field's value
+
+
+@functools.cache
+def _shape(model: type[Model], key_from_database: bool, computed: frozenset[str]) -> _Shape:
+    """What every insert of the model with these computed columns writes and reads back."""
+    meta = model._meta
+    if key_from_database and not meta.pk.db_returning:
+        raise ValueError(f"{meta.label}: set the primary key, the database gives none")
+    written = [
+        f
+        for f in meta.concrete_fields
+        if not f.generated and not (f.primary_key and key_from_database)
+    ]
+    read_back = [f for f in meta.concrete_fields if f.generated]
+    if key_from_database:
+        read_back.insert(0, meta.pk)
+    read_back += [f for f in written if f.attname in computed]
+    quote = connection.ops.quote_name
+    return _Shape(
+        written=written,
+        read_back=read_back,
+        columns=", ".join(quote(f.column) for f in written),
+        table=quote(meta.db_table),
+        returning=[quote(f.column) for f in read_back],
+        converters=[tuple(f.get_db_converters(connection)) for f in read_back],
+    )
+
+
+def drawn_ids(**models: type[Model]) -> tuple[str, list[Any]]:
+    """A query of one row, each column the next primary key of a model drawn from its table's
+    sequence, named by its keyword: a WITH query of `write` that computed keys select from,
+    for rows that refer to one another. A key drawn and not used (the statement failed)
+    leaves a gap, as a rolled-back insert does."""
+    quote = connection.ops.quote_name
+    columns = [f"nextval(pg_get_serial_sequence(%s, %s)) AS {quote(name)}" for name in models]
+    params = [p for m in models.values() for p in (quote(m._meta.db_table), m._meta.pk.column)]
+    return f"SELECT {', '.join(columns)}", params
+
+
+def write(
+    inserts: Sequence[Insert], *, before: Sequence[tuple[str, str, Sequence[Any]]] = ()
+) -> None:
+    """Run the inserts as one statement: `before`'s (name, SQL, params) first, as named WITH
+    queries the inserts' computed values may read (e.g. a counter's UPDATE … RETURNING);
+    every insert but the last a WITH query of its own, the last one the statement, whose
+    RETURNING row carries what each insert reads back."""
+    db = connections[DEFAULT_DB_ALIAS]
+    quote = db.ops.quote_name
+    parts, params, returning = [], [], []
+    for name, sql, sql_params in before:
+        parts.append(f"{quote(name)} AS ({sql})")
+        params.extend(sql_params)
+    for i, insert in enumerate(inserts[:-1]):
+        parts.append(f'"_row{i}" AS ({insert.sql()})')
+        params.extend(insert.params)
+        returning += [f'(SELECT {column} FROM "_row{i}")' for column in insert.shape.returning]
+    last = inserts[-1]
+    with_ = f"WITH {', '.join(parts)} " if parts else ""
+    sql, params = with_ + last.sql(returning), [*params, *last.params]
+    db.ensure_connection()
+    started = time.monotonic()
+    # Django's cursors bind parameters on the client, so PostgreSQL would parse and plan the
+    # statement anew every time; a cursor of psycopg's own binds them on the server and
+    # prepares the statement once per connection and text. (Behind PgBouncer in transaction
+    # mode, prepared statements need PgBouncer 1.21 or later with max_prepared_statements.)
+    with db.wrap_database_errors, psycopg.Cursor(db.connection) as cursor:
+        cursor.execute(sql, params, prepare=True)
+        row = list(cursor.fetchone() or ())
+    if db.queries_logged:  # as Django's own cursors log, for DEBUG and CaptureQueriesContext
+        db.queries_log.append({"sql": sql, "time": f"{time.monotonic() - started:.3f}"})
+    for insert in inserts[-1:] + inserts[:-1]:
+        insert.returned(row[: len(insert.read_back)])
+        row = row[len(insert.read_back) :]
