@@ -42,17 +42,20 @@ class Insert:
 
     def __init__(self, obj: Model, *, computed: Mapping[str, Expression] | None = None) -> None:
         self.obj = obj
-        computed = computed or {}
-        key_from_database = obj.pk is None and obj._meta.pk.attname not in computed
-        self.shape = shape = _shape(type(obj), key_from_database, frozenset(computed))
-        fields, self.read_back = shape.written, shape.read_back
-        db = connections[DEFAULT_DB_ALIAS]  # the connection itself, not the proxy: per field
-        values, self.params = [], []
-        for field in fields:
+        self.computed = computed or {}
+        key_from_database = obj.pk is None and obj._meta.pk.attname not in self.computed
+        self.shape = _shape(type(obj), key_from_database, frozenset(self.computed))
+        self.read_back = self.shape.read_back
+
+    def sql(self, db, returning: Sequence[str] = ()) -> tuple[str, list[Any]]:
+        """The statement and its parameters, the values as `save()` would prepare them."""
+        obj, computed = self.obj, self.computed
+        values, params = [], []
+        for field in self.shape.written:
             if field.attname in computed:
-                sql, params = computed[field.attname]
+                sql, sql_params = computed[field.attname]
                 values.append(sql)
-                self.params.extend(params)
+                params.extend(sql_params)
                 continue
             value = field.get_db_prep_save(field.pre_save(obj, add=True), db)
             if value is None:
@@ -63,18 +66,15 @@ class Insert:
                 values.append("''")
             else:
                 values.append("%s")
-                self.params.append(value)
-        self.values = ", ".join(values)
+                params.append(value)
+        shape = self.shape
+        sql = f"INSERT INTO {shape.table} ({shape.columns}) VALUES ({', '.join(values)})"
+        returning = [*shape.returning, *returning]
+        return sql + (f" RETURNING {', '.join(returning)}" if returning else ""), params
 
-    def sql(self, returning: Sequence[str] = ()) -> str:
-        returning = [*self.shape.returning, *returning]
-        sql = f"INSERT INTO {self.shape.table} ({self.shape.columns}) VALUES ({self.values})"
-        return sql + (f" RETURNING {', '.join(returning)}" if returning else "")
-
-    def returned(self, row: Sequence[Any]) -> None:
+    def returned(self, row: Sequence[Any], db) -> None:
         """Set what the database computed (the RETURNING values) on the instance, which is
         then a saved one, as after `save()`."""
-        db = connections[DEFAULT_DB_ALIAS]
         for field, converters, value in zip(
             self.read_back, self.shape.converters, row, strict=True
         ):
@@ -82,7 +82,7 @@ class Insert:
                 value = converter(value, None, db)
             setattr(self.obj, field.attname, value)
         self.obj._state.adding = False
-        self.obj._state.db = DEFAULT_DB_ALIAS
+        self.obj._state.db = db.alias
 
 
 class _Shape(NamedTuple):
@@ -126,9 +126,19 @@ def drawn_ids(**models: type[Model]) -> tuple[str, list[Any]]:
     for rows that refer to one another. A key drawn and not used (the statement failed)
     leaves a gap, as a rolled-back insert does."""
     quote = connection.ops.quote_name
-    columns = [f"nextval(pg_get_serial_sequence(%s, %s)) AS {quote(name)}" for name in models]
-    params = [p for m in models.values() for p in (quote(m._meta.db_table), m._meta.pk.column)]
-    return f"SELECT {', '.join(columns)}", params
+    columns = [f"nextval({_sequence(m)}::regclass) AS {quote(name)}" for name, m in models.items()]
+    return f"SELECT {', '.join(columns)}", []
+
+
+@functools.cache
+def _sequence(model: type[Model]) -> str:
+    # The sequence's name as a literal, asked once per process: in the statement it is then
+    # resolved when the statement is prepared, not looked up in the catalog each time.
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, model._meta.pk.column])
+        (name,) = cursor.fetchone()
+    return "'" + name.replace("'", "''") + "'"
 
 
 def write(
@@ -138,6 +148,7 @@ def write(
     queries the inserts' computed values may read (e.g. a counter's UPDATE … RETURNING);
     every insert but the last a WITH query of its own, the last one the statement, whose
     RETURNING row carries what each insert reads back."""
+    # The connection itself, once: through django.db.connection every use is a look-up.
     db = connections[DEFAULT_DB_ALIAS]
     quote = db.ops.quote_name
     parts, params, returning = [], [], []
@@ -145,12 +156,14 @@ def write(
         parts.append(f"{quote(name)} AS ({sql})")
         params.extend(sql_params)
     for i, insert in enumerate(inserts[:-1]):
-        parts.append(f'"_row{i}" AS ({insert.sql()})')
-        params.extend(insert.params)
+        sql, sql_params = insert.sql(db)
+        parts.append(f'"_row{i}" AS ({sql})')
+        params.extend(sql_params)
         returning += [f'(SELECT {column} FROM "_row{i}")' for column in insert.shape.returning]
     last = inserts[-1]
+    last_sql, last_params = last.sql(db, returning)
     with_ = f"WITH {', '.join(parts)} " if parts else ""
-    sql, params = with_ + last.sql(returning), [*params, *last.params]
+    sql, params = with_ + last_sql, [*params, *last_params]
     db.ensure_connection()
     started = time.monotonic()
     # Django's cursors bind parameters on the client, so PostgreSQL would parse and plan the
@@ -163,5 +176,5 @@ def write(
     if db.queries_logged:  # as Django's own cursors log, for DEBUG and CaptureQueriesContext
         db.queries_log.append({"sql": sql, "time": f"{time.monotonic() - started:.3f}"})
     for insert in inserts[-1:] + inserts[:-1]:
-        insert.returned(row[: len(insert.read_back)])
+        insert.returned(row[: len(insert.read_back)], db)
         row = row[len(insert.read_back) :]

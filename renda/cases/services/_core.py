@@ -96,8 +96,10 @@ def new_event(
     to_state: str,
     note: str = "",
     data: dict[str, Any] | None = None,
+    check: bool = True,
 ) -> CaseEvent:
-    """The event of one transition, checked and not yet saved."""
+    """The event of one transition, not yet saved; checked unless the caller made every
+    value itself (`check=False`, intake)."""
     event = CaseEvent(
         case_id=case_id,
         actor=actor if actor is not None and actor.is_authenticated else None,
@@ -109,7 +111,8 @@ def new_event(
     )
     # The case and the actor are rows in hand: checking that they exist would cost a query
     # apiece inside every transition's transaction.
-    event.full_clean(exclude=["case", "actor"])
+    if check:
+        event.full_clean(exclude=["case", "actor"])
     return event
 
 

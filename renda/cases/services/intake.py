@@ -310,6 +310,7 @@ def _create_in_one_statement(
         from_state="",
         to_state=case.state,
         data={"channel": case.channel, "congress": case.congress_id},
+        check=False,  # constants and the case's checked values
     )
     inserts = [
         Insert(case, computed={"id": _CASE_ID, "code": (_CODE, [f"{prefix}{year}-"])}),
