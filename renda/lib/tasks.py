@@ -29,7 +29,7 @@ def queued_row(task: Task, *args: Any, **kwargs: Any) -> DBTaskResult | None:
     write, for a caller that writes it together with its own rows (renda.lib.insert); None
     with any other backend, where the caller hands the task over after the commit instead
     (`enqueue_after_commit`). The row is built as django_tasks_db's backend builds it
-    (tests/test_tasks.py compares the two), without the debug log of `task_enqueued`."""
+    (renda/lib/tests/test_tasks.py compares the two), without the debug log of `task_enqueued`."""
     backend = task.get_backend()
     if not isinstance(backend, DatabaseBackend):
         return None

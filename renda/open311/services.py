@@ -99,7 +99,8 @@ def request_submit(
     created: list[ClientRequest] = []
 
     def file_record(case: Case) -> list[ClientRequest]:
-        # Written with the case, in its own transaction (or statement): both or neither.
+        # Written with the case, in its own transaction (or statement): both or neither. A
+        # submission that finds its key used (a raced retry) writes neither.
         created[:] = [
             ClientRequest(
                 case=case, client=client, email=email, media_url=media_url, address_id=address_id
@@ -125,7 +126,7 @@ def request_submit(
         )
     except ValidationError as error:
         raise bad_argument(re.sub(r"\s+", " ", "；".join(error.messages))) from None
-    if created:
+    if created and created[0].pk is not None:  # written: the statement that had it succeeded
         return case, True
     # A retry with the same key: the case the first request filed, with its record.
     record = ClientRequest.objects.filter(case=case).first()

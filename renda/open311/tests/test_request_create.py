@@ -65,6 +65,30 @@ def test_it_files_one_case_for_a_retry_with_the_same_idempotency_key_header(post
     assert ClientRequest.objects.count() == 1
 
 
+def test_a_retry_racing_the_first_request_gets_its_case(post, monkeypatch):
+    """The retry's look-up misses the first request's case (not yet committed when it
+    looked); its insert is then refused by the key's unique index, and it answers with the
+    first request's case, 200, writing nothing."""
+    from renda.cases.services import intake
+
+    first = post(headers={"Idempotency-Key": "call-race"})
+    looked_up = intake._existing
+    calls: list[str] = []
+
+    def too_early(key, **kwargs):
+        calls.append(key)
+        return None if len(calls) == 1 else looked_up(key, **kwargs)
+
+    monkeypatch.setattr(intake, "_existing", too_early)
+    again = post(headers={"Idempotency-Key": "call-race"})
+    assert len(calls) == 2
+    assert again.status_code == 200
+    assert again.json()[0]["service_request_id"] == first.json()[0]["service_request_id"]
+    assert Case.objects.count() == 1
+    assert ClientRequest.objects.count() == 1
+    assert CaseEvent.objects.count() == 1
+
+
 def test_it_files_one_case_for_a_retry_with_the_same_idempotency_key_field(post):
     first = post("xml", idempotency_key="k-1")
     again = post("xml", idempotency_key="k-1")
