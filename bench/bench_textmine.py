@@ -164,7 +164,8 @@ def main() -> None:
     )
     print(
         "model (char 1-3 full + title, max-match words 1-2 on a jieba-built lexicon, "
-        "NB-SVM + plain linear SVM blended, sigmoid calibration):"
+        "NB-SVM + plain linear SVM blends on message, title and body views, stacked per category, "
+        "sigmoid calibration):"
     )
     print(_line("validation", val))
     print(_line("validation, full msgs", val_full))

@@ -6,6 +6,7 @@ import json
 import random
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from renda.textmine.cli import main
@@ -103,3 +104,26 @@ def test_train_command_self_trains_with_unlabelled_csvs(tmp_path: Path) -> None:
     assert meta["unlabelled_files"] == ["hot.csv", "replies.csv"]
     assert meta["unlabelled_size"] == 2 * 10 + 1
     assert meta["validation"]["macro_f1"] > 0.5
+
+
+def test_view_weights_learn_which_view_separates_the_categories() -> None:
+    from renda.textmine.training import _view_weights
+
+    rng = np.random.default_rng(0)
+    target = np.repeat(np.arange(3), 40)
+    noise = rng.normal(size=(120, 3))
+    informative = np.eye(3)[target] * 4.0 - 2.0
+    weights, biases = _view_weights(np.stack([noise, informative]), target)
+    # The first view (the whole message) is held near 1, the others near 0, unless they help.
+    assert weights.shape == (2, 3) and biases.shape == (3,)
+    assert np.all(weights[1] > 0.2)
+
+
+def test_it_fits_title_only_and_body_only_rows_without_full_messages() -> None:
+    rows = _messages(6, seed=5)
+    titles = [t for t, _, _ in rows] + ["" for _ in rows]
+    bodies = ["" for _ in rows] + [b for _, b, _ in rows]
+    labels = [label for _, _, label in rows] * 2
+    model = fit_category_model(titles, bodies, labels)
+    assert model.predict("工厂排放废气", "").label == "环境保护"
+    assert model.predict("", "学校学位不足，孩子上学难").label == "教育文体"
