@@ -361,7 +361,7 @@ def _stacked(
     )
     coef = np.zeros((len(classes), X.shape[1]))
     intercept = b.copy()
-    for weight, (columns, rows) in zip(w, [views[v] for v in np.flatnonzero(usable)], strict=True):
+    for weight, (columns, rows) in zip(w, used, strict=True):
         view_coef, view_intercept = _fit_view(X, target, weights, len(classes), columns, rows)
         coef += weight[:, None] * view_coef
         intercept += weight * view_intercept
