@@ -159,17 +159,19 @@ def test_it_checks_before_the_transaction_and_writes_the_code_in_the_insert(pers
     if connection.vendor == "postgresql":
         *before, write = own
         assert write.startswith('WITH "ids" AS (SELECT nextval(')
-        assert '"number" AS (UPDATE "cases_codecounter"' in write
+        assert '"number" AS (INSERT INTO "cases_codecounter"' in write
         assert 'INSERT INTO "cases_caseevent"' in write
         assert re.search(
             r'\) INSERT INTO "cases_case" \(.*RETURNING "running_deadline", "id", "code"', write
         )
     else:
-        begin = next(i for i, sql in enumerate(own) if sql.startswith('UPDATE "cases_codecounter"'))
+        begin = next(
+            i for i, sql in enumerate(own) if sql.startswith('INSERT INTO "cases_codecounter"')
+        )
         before, inside = own[:begin], own[begin:]
         kinds = [sql.split(" (")[0].split(" SET")[0] for sql in inside]
         assert kinds == [
-            'UPDATE "cases_codecounter"',
+            'INSERT INTO "cases_codecounter"',
             'INSERT INTO "cases_case"',
             'INSERT INTO "cases_caseevent"',
         ]
