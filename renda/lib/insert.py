@@ -45,7 +45,6 @@ class Insert:
         self.computed = computed or {}
         key_from_database = obj.pk is None and obj._meta.pk.attname not in self.computed
         self.shape = _shape(type(obj), key_from_database, frozenset(self.computed))
-        self.read_back = self.shape.read_back
 
     def sql(self, db, returning: Sequence[str] = ()) -> tuple[str, list[Any]]:
         """The statement and its parameters, the values as `save()` would prepare them."""
@@ -76,7 +75,7 @@ class Insert:
         """Set what the database computed (the RETURNING values) on the instance, which is
         then a saved one, as after `save()`."""
         for field, converters, value in zip(
-            self.read_back, self.shape.converters, row, strict=True
+            self.shape.read_back, self.shape.converters, row, strict=True
         ):
             for converter in converters:
                 value = converter(value, None, db)
@@ -145,7 +144,7 @@ def write(
     inserts: Sequence[Insert], *, before: Sequence[tuple[str, str, Sequence[Any]]] = ()
 ) -> None:
     """Run the inserts as one statement: `before`'s (name, SQL, params) first, as named WITH
-    queries the inserts' computed values may read (e.g. a counter's UPDATE … RETURNING);
+    queries the inserts' computed values may read (e.g. a counter's upsert … RETURNING);
     every insert but the last a WITH query of its own, the last one the statement, whose
     RETURNING row carries what each insert reads back."""
     # The connection itself, once: through django.db.connection every use is a look-up.
@@ -176,5 +175,5 @@ def write(
     if db.queries_logged:  # as Django's own cursors log, for DEBUG and CaptureQueriesContext
         db.queries_log.append({"sql": sql, "time": f"{time.monotonic() - started:.3f}"})
     for insert in inserts[-1:] + inserts[:-1]:
-        insert.returned(row[: len(insert.read_back)], db)
-        row = row[len(insert.read_back) :]
+        insert.returned(row[: len(insert.shape.read_back)], db)
+        row = row[len(insert.shape.read_back) :]
