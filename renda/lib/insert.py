@@ -167,8 +167,10 @@ def write(
     started = time.monotonic()
     # Django's cursors bind parameters on the client, so PostgreSQL would parse and plan the
     # statement anew every time; a cursor of psycopg's own binds them on the server and
-    # prepares the statement once per connection and text. (Behind PgBouncer in transaction
-    # mode, prepared statements need PgBouncer 1.21 or later with max_prepared_statements.)
+    # prepares the statement once per connection and text, where the settings give psycopg a
+    # prepare_threshold (renda/settings/base.py: Django's default, None, ignores `prepare`).
+    # Behind PgBouncer in transaction mode, prepared statements need PgBouncer 1.21 or later
+    # with max_prepared_statements, or RENDA_PG_PREPARE=0.
     with db.wrap_database_errors, psycopg.Cursor(db.connection) as cursor:
         cursor.execute(sql, params, prepare=True)
         row = list(cursor.fetchone() or ())

@@ -160,6 +160,15 @@ DATABASES = {
         env="DATABASE_URL", default=f"sqlite:///{SQLITE_PATH}", conn_max_age=60
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's own cursors bind parameters on the client and never prepare; Django also turns
+    # psycopg's preparing off (prepare_threshold None), which would ignore the statements
+    # renda.lib.insert asks to have prepared (intake's). A threshold no query reaches keeps
+    # everything else unprepared and lets those be prepared once per connection.
+    # RENDA_PG_PREPARE=0 turns it off, e.g. behind PgBouncer older than 1.21.
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+        2**31 - 1 if env_bool("RENDA_PG_PREPARE", True) else None
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["CONN_MAX_AGE"] = 0

@@ -75,3 +75,18 @@ def test_a_refused_row_writes_none_of_them(personas):
         write([Insert(event), Insert(duplicate, computed={"code": ("'MQ-2'", [])})])
     assert not Case.objects.filter(code="MQ-2").exists()
     assert CaseEvent.objects.filter(case=existing).count() == 1
+
+
+def test_the_statement_is_prepared_once_per_connection(personas):
+    # Django turns psycopg's preparing off unless the settings give a threshold
+    # (renda/settings/base.py); without it `prepare=True` is ignored and PostgreSQL parses
+    # and plans intake's statement every time.
+    submit(personas)
+    submit(personas, title="湖滨路北段路灯不亮")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ['WITH "ids" AS (%'],
+        )
+        (prepared,) = cursor.fetchone()
+    assert prepared == 1
