@@ -273,14 +273,15 @@ def _create_in_one_statement(
     statement's transaction ends, so a refused insert gives its number back) and inserts
     the case carrying its code, the event, its follow-up task and the channel's rows.
 
-    Measured at 1M cases under gunicorn's two workers (bench/bench_cases.py, quiet machine),
-    Open311 intake went from 285 requests/s, 0.27 of the one-row floor, with the row-by-row
-    writes to 440-565/s, 0.36-0.52 of it (median 0.43 over six runs). Per request the
-    workers then spend about 1.8-2.3 ms of CPU against the floor's 0.8, and PostgreSQL
-    0.8 ms against 0.15 (the case's seven index entries, the event's, the task's and the
-    Open311 record's, and their foreign-key checks). Before, trimming rows did not help:
-    with the event, its task and the Open311 record left out of the row-by-row path, the
-    ratio only went from 0.28 to 0.40 (load 6)."""
+    Measured at 1M cases under gunicorn's two workers (bench/bench_cases.py, 4,000 requests
+    of each kind, quiet machine): with the row-by-row writes Open311 intake ran at 0.27 of
+    the one-row floor. In one statement sent unprepared (Django turns psycopg's preparing
+    off: see DATABASES in renda/settings/base.py) it ran at 0.41-0.48; prepared, 0.51-0.56
+    over seven runs (median 0.55), with PostgreSQL's CPU per request down from about 1.2 to
+    0.7 ms in the same session. The workers then spend about 1.6-2.5 ms of CPU a request
+    against the floor's 0.9-1.2, and PostgreSQL 0.45-0.7 ms against 0.16-0.2 (the case's
+    eight index entries, the event's, the task's and the Open311 record's, and their
+    foreign-key checks)."""
     prefix, year = Case.CODE_PREFIX[case.kind], case_year()
     event = new_event(
         Action.SUBMIT,
