@@ -134,6 +134,9 @@ def _shape(model: type[Model], key_from_database: bool, computed: frozenset[str]
 
 # The methods by which a field turns its attribute into what is written.
 _PREPARING = ("pre_save", "get_prep_value", "get_db_prep_value", "get_db_prep_save", "to_python")
+# Django's own date fields (DateTimeField), whose pre_save only reads the attribute unless
+# auto_now or auto_now_add is set.
+_DATES = tuple(c for c in DateField.__subclasses__() if c.__module__ == "django.db.models.fields")
 
 
 def _plain_types(field: Field) -> frozenset[type]:
@@ -164,9 +167,6 @@ def _plain_types(field: Field) -> frozenset[type]:
     ):
         types.add(int)  # the key as it is: AutoFieldMixin prepares an int to itself
     return frozenset(types)
-
-
-_DATES = tuple(c for c in DateField.__subclasses__() if c.__module__ == "django.db.models.fields")
 
 
 def _defines(cls: type, names: Sequence[str], *, allowed: Sequence[type]) -> bool:
