@@ -27,6 +27,7 @@ from django.db.models import (
     BooleanField,
     CharField,
     DateField,
+    DateTimeField,
     Field,
     ForeignKey,
     Model,
@@ -134,9 +135,6 @@ def _shape(model: type[Model], key_from_database: bool, computed: frozenset[str]
 
 # The methods by which a field turns its attribute into what is written.
 _PREPARING = ("pre_save", "get_prep_value", "get_db_prep_value", "get_db_prep_save", "to_python")
-# Django's own date fields (DateTimeField), whose pre_save only reads the attribute unless
-# auto_now or auto_now_add is set.
-_DATES = tuple(c for c in DateField.__subclasses__() if c.__module__ == "django.db.models.fields")
 
 
 def _plain_types(field: Field) -> frozenset[type]:
@@ -148,7 +146,7 @@ def _plain_types(field: Field) -> frozenset[type]:
     the field's own way). Any field class that prepares in its own way gets none."""
     reads_attribute = not _defines(type(field), ("pre_save",), allowed=(Field,)) or (
         isinstance(field, DateField)
-        and not _defines(type(field), ("pre_save",), allowed=(Field, DateField, *_DATES))
+        and not _defines(type(field), ("pre_save",), allowed=(Field, DateField, DateTimeField))
         and not (field.auto_now or field.auto_now_add)
     )
     if not reads_attribute:

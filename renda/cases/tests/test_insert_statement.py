@@ -112,7 +112,7 @@ def _statement(insert: Insert, *, plain: bool) -> tuple[str, list]:
 def _insertable(model) -> bool:
     try:
         Insert(model())
-    except (ValueError, TypeError):  # a key the database does not give
+    except ValueError:  # a key the database does not give
         return False
     return True
 
